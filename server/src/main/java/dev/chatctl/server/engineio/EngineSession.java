@@ -1,0 +1,582 @@
+package dev.chatctl.server.engineio;
+
+import dev.chatctl.protocol.ProtocolException;
+import dev.chatctl.protocol.engineio.EngineCodec;
+import dev.chatctl.protocol.engineio.EnginePacket;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.websockets.core.AbstractReceiveListener;
+import io.undertow.websockets.core.BufferedBinaryMessage;
+import io.undertow.websockets.core.BufferedTextMessage;
+import io.undertow.websockets.core.WebSocketCallback;
+import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.core.WebSockets;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.xnio.IoUtils;
+import org.xnio.Pooled;
+import org.xnio.XnioExecutor;
+import org.xnio.XnioIoThread;
+
+/**
+ * One Engine.IO v4 session: its transport (HTTP long-polling, or a WebSocket, possibly reached by
+ * an upgrade from polling), its heartbeat, and the packets waiting for a poll.
+ *
+ * <p>Threads: {@link #send} may be called from any thread and never blocks; it writes to the
+ * WebSocket directly (Undertow queues the frame and flushes it on the channel's I/O thread) or
+ * buffers the packet for the next poll. Packets from the client arrive on I/O threads, one at a
+ * time per transport. State changes are guarded by this object's monitor, which is never held
+ * while calling the {@link Handler}.
+ */
+public final class EngineSession {
+
+  /** The Socket.IO layer's view of a session. */
+  public interface Handler {
+    void onMessage(String text);
+
+    void onMessage(byte[] binary);
+
+    /** Called once, when the session ends (reason as socket.io names it). */
+    void onClose(String reason);
+  }
+
+  /** Reasons a session ends, as socket.io reports them. */
+  public static final String TRANSPORT_CLOSE = "transport close";
+  public static final String TRANSPORT_ERROR = "transport error";
+  public static final String PING_TIMEOUT = "ping timeout";
+  public static final String PARSE_ERROR = "parse error";
+  public static final String FORCED_CLOSE = "forced close";
+  public static final String SERVER_SHUTTING_DOWN = "server shutting down";
+
+  private enum State { OPEN, CLOSING, CLOSED }
+
+  /** How long a poll made during an upgrade is held before a NOOP ends it. */
+  private static final long PROBE_POLL_NOOP_MILLIS = 20;
+  /** How long a poll may still arrive after the client closed a polling session. */
+  private static final long CLIENT_CLOSE_GRACE_MILLIS = 100;
+
+  private final EngineIoServer server;
+  private final String sid;
+  private final HandshakeRequest request;
+  private final XnioIoThread timerThread;
+  private Handler handler;
+  /** The WebSocket, once it is the transport; written without the monitor. */
+  private volatile WebSocketChannel socket;
+
+  // guarded by this
+  private State state = State.OPEN;
+  private boolean handlerNotified;
+  private List<Object> buffer; // polling: String frames (type digit first) and byte[] messages
+  private HttpServerExchange poll; // polling: the GET waiting for packets
+  private WebSocketChannel probe; // an upgrade in progress
+  private XnioExecutor.Key pingTimer;
+  private XnioExecutor.Key pongTimer;
+  private XnioExecutor.Key upgradeTimer;
+  private XnioExecutor.Key closeTimer;
+  private XnioExecutor.Key noopTimer;
+  private long pingDueNanos; // when the pending ping was due
+  private boolean awaitingPong;
+  private boolean closedByClient;
+
+  EngineSession(EngineIoServer server, String sid, HandshakeRequest request, XnioIoThread timerThread) {
+    this.server = server;
+    this.sid = sid;
+    this.request = request;
+    this.timerThread = timerThread;
+  }
+
+  public String sid() {
+    return sid;
+  }
+
+  public HandshakeRequest request() {
+    return request;
+  }
+
+  /** "websocket" or "polling". */
+  public String transportName() {
+    return socket != null ? "websocket" : "polling";
+  }
+
+  public synchronized boolean isOpen() {
+    return state == State.OPEN;
+  }
+
+  void setHandler(Handler handler) {
+    this.handler = handler;
+  }
+
+  /** Runs a task on this session's I/O thread, after what that thread has queued already. */
+  public void execute(Runnable task) {
+    WebSocketChannel ws = socket;
+    (ws != null ? ws.getIoThread() : timerThread).execute(task);
+  }
+
+  /** Runs a task after a delay on this session's timer thread; returns its key for cancelling. */
+  public XnioExecutor.Key schedule(Runnable task, long delayMillis) {
+    return timerThread.executeAfter(task, delayMillis, TimeUnit.MILLISECONDS);
+  }
+
+  // ------------------------------------------------------------------ sending
+
+  /** Sends a MESSAGE packet with this text. */
+  public void send(String text) {
+    sendFrames(EnginePacket.Type.MESSAGE.digit + text, List.of());
+  }
+
+  /**
+   * Sends a text MESSAGE followed by binary MESSAGEs (a Socket.IO packet with attachments), with
+   * no other packet of this session between them.
+   */
+  public void send(String text, List<byte[]> binaries) {
+    sendFrames(EnginePacket.Type.MESSAGE.digit + text, binaries);
+  }
+
+  private synchronized void sendFrames(String text, List<byte[]> binaries) {
+    if (state != State.OPEN) {
+      return;
+    }
+    WebSocketChannel ws = socket;
+    if (ws != null) {
+      write(ws, text);
+      for (byte[] binary : binaries) {
+        write(ws, binary);
+      }
+      return;
+    }
+    List<Object> frames = buffer();
+    frames.add(text);
+    frames.addAll(binaries);
+    if (poll != null) {
+      answerPoll(false);
+    }
+  }
+
+  private void sendControl(char type) {
+    sendFrames(String.valueOf(type), List.of()); // reuses the MESSAGE path's ordering
+  }
+
+  /**
+   * Writes a frame to a WebSocket. Undertow queues it and flushes it on the channel's I/O thread,
+   * so this is safe from any thread; a write error closes the channel from that I/O thread, never
+   * from the caller's stack (which may hold this session's monitor).
+   */
+  private static void write(WebSocketChannel ws, Object frame) {
+    if (frame instanceof String text) {
+      WebSockets.sendText(text, ws, CLOSE_ON_ERROR);
+    } else {
+      WebSockets.sendBinary(ByteBuffer.wrap((byte[]) frame), ws, CLOSE_ON_ERROR);
+    }
+  }
+
+  private static final WebSocketCallback<Void> CLOSE_ON_ERROR =
+      new WebSocketCallback<>() {
+        @Override
+        public void complete(WebSocketChannel channel, Void context) {}
+
+        @Override
+        public void onError(WebSocketChannel channel, Void context, Throwable throwable) {
+          channel.getIoThread().execute(() -> IoUtils.safeClose(channel));
+        }
+      };
+
+  private List<Object> buffer() {
+    if (buffer == null) {
+      buffer = new ArrayList<>(4);
+    }
+    return buffer;
+  }
+
+  /** Answers the pending poll with the buffered packets (and a CLOSE when closing). */
+  private void answerPoll(boolean close) {
+    StringBuilder body = new StringBuilder();
+    if (buffer != null) {
+      for (Object frame : buffer) {
+        if (!body.isEmpty()) {
+          body.append(EngineCodec.RECORD_SEPARATOR);
+        }
+        if (frame instanceof String text) {
+          body.append(text);
+        } else {
+          body.append('b').append(Base64.getEncoder().encodeToString((byte[]) frame));
+        }
+      }
+      buffer = null;
+    }
+    if (close) {
+      if (!body.isEmpty()) {
+        body.append(EngineCodec.RECORD_SEPARATOR);
+      }
+      body.append(EnginePacket.Type.CLOSE.digit);
+    }
+    HttpServerExchange exchange = poll;
+    poll = null;
+    EngineIoServer.respond(exchange, 200, EngineIoServer.TEXT_PLAIN, body.toString());
+  }
+
+  // ------------------------------------------------------------------ polling transport
+
+  /** A GET with this sid: answer at once with what is buffered, or hold it until there is some. */
+  void onPoll(HttpServerExchange exchange) {
+    if (closeIfPongOverdue(exchange)) {
+      return;
+    }
+    synchronized (this) {
+      if (state == State.CLOSED || socket != null) {
+        EngineIoServer.error(exchange, 400, 3, "Bad request");
+        return;
+      }
+      if (poll != null) {
+        // two GETs at once: the client is broken; engine.io closes the session
+        EngineIoServer.error(exchange, 400, 3, "Bad request");
+      } else {
+        poll = exchange;
+        if (state == State.CLOSING) {
+          answerPoll(!closedByClient);
+          finishClose();
+        } else if (buffer != null && !buffer.isEmpty()) {
+          answerPoll(false);
+        } else if (probe != null) {
+          // let the upgrade proceed: a NOOP ends this poll soon, unless the upgrade completes first
+          EngineIoServer.hold(exchange);
+          noopTimer = schedule(this::answerPollWithNoop, PROBE_POLL_NOOP_MILLIS);
+        } else {
+          EngineIoServer.hold(exchange);
+        }
+        return;
+      }
+    }
+    close(TRANSPORT_ERROR, false);
+  }
+
+  private boolean closeIfPongOverdue(HttpServerExchange exchange) {
+    synchronized (this) {
+      if (!pongOverdue()) {
+        return false;
+      }
+    }
+    close(PING_TIMEOUT, false);
+    EngineIoServer.error(exchange, 400, 1, "Session ID unknown");
+    return true;
+  }
+
+  private synchronized void answerPollWithNoop() {
+    noopTimer = null;
+    if (poll != null && state == State.OPEN) {
+      buffer().add(String.valueOf(EnginePacket.Type.NOOP.digit));
+      answerPoll(false);
+    }
+  }
+
+  /** A POST with this sid: the packets of its body, in order. */
+  void onPostBody(HttpServerExchange exchange, String body) {
+    if (closeIfPongOverdue(exchange)) {
+      return;
+    }
+    List<EnginePacket> packets;
+    try {
+      packets = EngineCodec.decodePayload(body);
+    } catch (ProtocolException e) {
+      EngineIoServer.error(exchange, 400, 3, "Bad request");
+      close(PARSE_ERROR, false);
+      return;
+    }
+    synchronized (this) {
+      if (state == State.CLOSED || socket != null) {
+        EngineIoServer.error(exchange, 400, 3, "Bad request");
+        return;
+      }
+    }
+    EngineIoServer.respond(exchange, 200, EngineIoServer.TEXT_HTML, "ok");
+    for (EnginePacket packet : packets) {
+      onPacket(packet);
+    }
+  }
+
+  // ------------------------------------------------------------------ websocket transport
+
+  /** Makes a freshly opened WebSocket the transport of this new session. */
+  void useWebSocket(WebSocketChannel channel) {
+    socket = channel;
+    channel.getReceiveSetter().set(new Receiver(false));
+    channel.addCloseTask(ch -> onWebSocketClosed(ch));
+    channel.resumeReceives();
+  }
+
+  /** A WebSocket opened with this session's sid: the start of an upgrade from polling. */
+  void attachProbe(WebSocketChannel channel) {
+    synchronized (this) {
+      if (state == State.OPEN && socket == null && probe == null) {
+        probe = channel;
+        upgradeTimer = schedule(() -> abandonProbe(channel), server.options().upgradeTimeout().toMillis());
+        channel.getReceiveSetter().set(new Receiver(true));
+        channel.addCloseTask(ch -> onWebSocketClosed(ch));
+        channel.resumeReceives();
+        return;
+      }
+    }
+    IoUtils.safeClose(channel); // already upgraded, upgrading, or closed
+  }
+
+  private void abandonProbe(WebSocketChannel channel) {
+    synchronized (this) {
+      if (probe != channel) {
+        return;
+      }
+      probe = null;
+    }
+    IoUtils.safeClose(channel);
+  }
+
+  private void onProbeFrame(WebSocketChannel channel, String text) {
+    if (text.equals("2probe")) {
+      WebSockets.sendText("3probe", channel, null);
+      synchronized (this) {
+        if (poll != null && probe == channel && noopTimer == null) {
+          noopTimer = schedule(this::answerPollWithNoop, PROBE_POLL_NOOP_MILLIS);
+        }
+      }
+    } else if (text.equals(String.valueOf(EnginePacket.Type.UPGRADE.digit))) {
+      synchronized (this) {
+        if (probe != channel || state != State.OPEN) {
+          return;
+        }
+        probe = null;
+        cancel(upgradeTimer);
+        cancel(noopTimer);
+        upgradeTimer = noopTimer = null;
+        if (poll != null) {
+          // a client polls no more once it sends UPGRADE: this poll raced it, and is refused
+          HttpServerExchange late = poll;
+          poll = null;
+          EngineIoServer.error(late, 400, 3, "Bad request");
+        }
+        if (buffer != null) {
+          for (Object frame : buffer) {
+            write(channel, frame);
+          }
+          buffer = null;
+        }
+        channel.getReceiveSetter().set(new Receiver(false));
+        socket = channel; // published last: senders that see it find the buffer already moved
+      }
+    }
+  }
+
+  private void onWebSocketClosed(WebSocketChannel channel) {
+    synchronized (this) {
+      if (probe == channel) {
+        probe = null;
+        cancel(upgradeTimer);
+        return;
+      }
+      if (socket != channel) {
+        return;
+      }
+    }
+    close(TRANSPORT_CLOSE, true);
+  }
+
+  /** Reads frames of one WebSocket (the transport, or a probe during an upgrade). */
+  private final class Receiver extends AbstractReceiveListener {
+    private final boolean probing;
+
+    Receiver(boolean probing) {
+      this.probing = probing;
+    }
+
+    @Override
+    protected void onFullTextMessage(WebSocketChannel channel, BufferedTextMessage message) {
+      String text = message.getData();
+      if (probing) {
+        onProbeFrame(channel, text);
+        return;
+      }
+      EnginePacket packet;
+      try {
+        packet = EngineCodec.decodeText(text);
+      } catch (ProtocolException e) {
+        close(PARSE_ERROR, false);
+        return;
+      }
+      onPacket(packet);
+    }
+
+    @Override
+    protected void onFullBinaryMessage(WebSocketChannel channel, BufferedBinaryMessage message) {
+      Pooled<ByteBuffer[]> data = message.getData();
+      byte[] bytes;
+      try {
+        ByteBuffer merged = WebSockets.mergeBuffers(data.getResource());
+        bytes = new byte[merged.remaining()];
+        merged.get(bytes);
+      } finally {
+        data.free();
+      }
+      if (!probing) {
+        onPacket(EnginePacket.message(bytes));
+      }
+    }
+
+    @Override
+    protected void onError(WebSocketChannel channel, Throwable error) {
+      IoUtils.safeClose(channel); // too large (maxPayload) or broken: the close task ends the session
+    }
+
+    @Override
+    protected long getMaxTextBufferSize() {
+      return server.options().maxPayload();
+    }
+
+    @Override
+    protected long getMaxBinaryBufferSize() {
+      return server.options().maxPayload();
+    }
+  }
+
+  // ------------------------------------------------------------------ packets and heartbeat
+
+  private void onPacket(EnginePacket packet) {
+    switch (packet.type()) {
+      case MESSAGE -> {
+        Handler h = handler;
+        if (h != null && isOpen()) {
+          if (packet.isBinary()) {
+            h.onMessage(packet.binary());
+          } else {
+            h.onMessage(packet.text());
+          }
+        }
+      }
+      case PONG -> onPong();
+      case CLOSE -> close(TRANSPORT_CLOSE, true);
+      case PING -> sendFrames(EngineCodec.encodeText(EnginePacket.of(EnginePacket.Type.PONG, packet.text())), List.of());
+      case OPEN, UPGRADE, NOOP -> {}
+    }
+  }
+
+  /** Starts the heartbeat: a ping every pingInterval, each to be answered within pingTimeout. */
+  void schedulePing() {
+    synchronized (this) {
+      if (state != State.OPEN) {
+        return;
+      }
+      pingDueNanos = System.nanoTime() + server.options().pingInterval().toNanos();
+      pingTimer = schedule(this::ping, server.options().pingInterval().toMillis());
+    }
+  }
+
+  private void ping() {
+    synchronized (this) {
+      if (state != State.OPEN) {
+        return;
+      }
+      pingTimer = null;
+      awaitingPong = true;
+      // the deadline counts from when the ping was due, not from when the timer ran
+      long left = pingDueNanos + server.options().pingTimeout().toNanos() - System.nanoTime();
+      pongTimer = schedule(() -> close(PING_TIMEOUT, false), Math.max(0, left / 1_000_000));
+    }
+    sendControl(EnginePacket.Type.PING.digit);
+  }
+
+  /** True when a ping went unanswered past its deadline (the timer may not have run yet). */
+  private boolean pongOverdue() {
+    return awaitingPong
+        && System.nanoTime() - (pingDueNanos + server.options().pingTimeout().toNanos()) >= 0;
+  }
+
+  private void onPong() {
+    synchronized (this) {
+      awaitingPong = false;
+      cancel(pongTimer);
+      pongTimer = null;
+      if (pingTimer == null) {
+        schedulePing();
+      }
+    }
+  }
+
+  private static void cancel(XnioExecutor.Key key) {
+    if (key != null) {
+      key.remove();
+    }
+  }
+
+  // ------------------------------------------------------------------ closing
+
+  /** Closes the session from the server's side: packets already sent are flushed first. */
+  public void close() {
+    close(FORCED_CLOSE, false);
+  }
+
+  void close(String reason, boolean byClient) {
+    Handler notify;
+    synchronized (this) {
+      if (state != State.OPEN) {
+        return;
+      }
+      cancel(pingTimer);
+      cancel(pongTimer);
+      cancel(upgradeTimer);
+      cancel(noopTimer);
+      pingTimer = pongTimer = upgradeTimer = noopTimer = null;
+      if (probe != null) {
+        IoUtils.safeClose(probe);
+        probe = null;
+      }
+      closedByClient = byClient;
+      boolean polling = socket == null && poll == null;
+      if (polling && !byClient && buffer != null && !buffer.isEmpty()) {
+        // a server close while packets wait for a poll: the next poll gets them and the CLOSE
+        state = State.CLOSING;
+        closeTimer = schedule(this::finishClose, server.options().pingTimeout().toMillis());
+      } else if (polling && byClient) {
+        // the client's CLOSE came in a POST; a poll it sent alongside may still be on its way,
+        // and ends with a NOOP (engine.io's answer to a poll pending at a client close)
+        state = State.CLOSING;
+        buffer = null;
+        buffer().add(String.valueOf(EnginePacket.Type.NOOP.digit));
+        closeTimer = schedule(this::finishClose, CLIENT_CLOSE_GRACE_MILLIS);
+      } else {
+        if (poll != null) {
+          if (byClient) {
+            buffer = null;
+            buffer().add(String.valueOf(EnginePacket.Type.NOOP.digit));
+            answerPoll(false);
+          } else {
+            answerPoll(true);
+          }
+        }
+        finishClose();
+      }
+      notify = handlerNotified ? null : handler;
+      handlerNotified = true;
+    }
+    WebSocketChannel ws = socket;
+    if (ws != null) {
+      if (byClient || reason.equals(PING_TIMEOUT) || reason.equals(TRANSPORT_ERROR)) {
+        IoUtils.safeClose(ws);
+      } else {
+        WebSockets.sendClose(1000, "", ws, null); // after the frames already queued
+        ws.getIoThread().executeAfter(() -> IoUtils.safeClose(ws), 5, TimeUnit.SECONDS);
+      }
+    }
+    if (notify != null) {
+      notify.onClose(reason);
+    }
+  }
+
+  private synchronized void finishClose() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    cancel(closeTimer);
+    closeTimer = null;
+    buffer = null;
+    server.remove(this);
+  }
+}

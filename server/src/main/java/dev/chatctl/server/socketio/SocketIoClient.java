@@ -1,0 +1,253 @@
+package dev.chatctl.server.socketio;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.chatctl.protocol.Json;
+import dev.chatctl.protocol.ProtocolException;
+import dev.chatctl.protocol.socketio.SocketCodec;
+import dev.chatctl.protocol.socketio.SocketPacket;
+import dev.chatctl.server.engineio.EngineSession;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.XnioExecutor;
+
+/**
+ * The Socket.IO side of one Engine.IO session: decodes its packets, connects its namespaces and
+ * dispatches their events. All of it runs on one {@link SerialExecutor}, so the application sees
+ * one connection's callbacks one at a time, in arrival order, with no lock held.
+ */
+final class SocketIoClient implements EngineSession.Handler {
+  private static final Logger log = LoggerFactory.getLogger(SocketIoClient.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private static final long APPLICATION_START_DELAY_MILLIS = 1;
+
+  private final SocketIoServer server;
+  private final EngineSession session;
+  private final SerialExecutor serial = new SerialExecutor();
+  private final SocketCodec.Decoder decoder = new SocketCodec.Decoder();
+  // touched only on the serial executor
+  private final Map<String, Socket> sockets = new LinkedHashMap<>(2);
+  private final Set<String> connecting = new HashSet<>(2);
+  private XnioExecutor.Key connectTimer;
+  private boolean closed;
+
+  SocketIoClient(SocketIoServer server, EngineSession session) {
+    this.server = server;
+    this.session = session;
+    connectTimer = session.schedule(() -> serial.execute(this::onConnectTimeout), server.connectTimeoutMillis());
+  }
+
+  EngineSession session() {
+    return session;
+  }
+
+  @Override
+  public void onMessage(String text) {
+    serial.execute(() -> {
+      if (closed) {
+        return;
+      }
+      SocketPacket packet;
+      try {
+        packet = decoder.decode(text);
+      } catch (ProtocolException e) {
+        log.debug("closing {}: {}", session.sid(), e.getMessage());
+        session.close();
+        return;
+      }
+      if (packet != null) {
+        onPacket(packet);
+      }
+    });
+  }
+
+  @Override
+  public void onMessage(byte[] binary) {
+    serial.execute(() -> {
+      if (closed) {
+        return;
+      }
+      SocketPacket packet;
+      try {
+        packet = decoder.decode(binary);
+      } catch (ProtocolException e) {
+        session.close();
+        return;
+      }
+      if (packet != null) {
+        onPacket(packet);
+      }
+    });
+  }
+
+  @Override
+  public void onClose(String reason) {
+    serial.execute(() -> {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (connectTimer != null) {
+        connectTimer.remove();
+      }
+      List<Socket> gone = new ArrayList<>(sockets.values());
+      sockets.clear();
+      for (Socket socket : gone) {
+        end(socket, reason);
+      }
+    });
+  }
+
+  private void onConnectTimeout() {
+    connectTimer = null;
+    if (!closed && sockets.isEmpty()) {
+      session.close();
+    }
+  }
+
+  private void onPacket(SocketPacket packet) {
+    String namespace = packet.namespace();
+    Socket socket = sockets.get(namespace);
+    switch (packet.type()) {
+      case CONNECT -> connect(namespace, packet.data());
+      case DISCONNECT -> {
+        if (socket != null) {
+          sockets.remove(namespace);
+          end(socket, "client namespace disconnect");
+        }
+      }
+      case EVENT, BINARY_EVENT -> {
+        if (socket != null && !socket.holdIfStarting(packet)) {
+          dispatch(socket, packet);
+        }
+      }
+      case ACK, BINARY_ACK -> {
+        if (socket != null) {
+          List<JsonNode> args = new ArrayList<>(packet.data().size());
+          packet.data().forEach(args::add);
+          socket.onAck(packet.ackId(), args);
+        }
+      }
+      case CONNECT_ERROR -> session.close(); // only servers send these
+    }
+  }
+
+  private void dispatch(Socket socket, SocketPacket packet) {
+    List<JsonNode> args = new ArrayList<>(packet.data().size());
+    packet.data().forEach(args::add);
+    JsonNode name = args.remove(0);
+    Ack ack = packet.wantsAck() ? socket.ack(packet.ackId()) : null;
+    server.handler(socket.namespace()).onEvent(socket, name.asText(), args, ack);
+  }
+
+  /** Ends a socket: the application hears of it only if it heard of the socket's start. */
+  private void end(Socket socket, String reason) {
+    boolean started = socket.started();
+    socket.markDisconnected();
+    if (started) {
+      server.handler(socket.namespace()).onDisconnect(socket, reason);
+    }
+  }
+
+  private void connect(String namespace, JsonNode auth) {
+    NamespaceHandler handler = server.handler(namespace);
+    if (handler == null) {
+      session.send(
+          SocketCodec.encode(
+                  new SocketPacket(
+                      SocketPacket.Type.CONNECT_ERROR,
+                      namespace,
+                      SocketPacket.NO_ACK,
+                      Admission.Refused.of("Invalid namespace", null).error()))
+              .text());
+      return;
+    }
+    if (sockets.containsKey(namespace) || !connecting.add(namespace)) {
+      return; // already connected or connecting
+    }
+    JsonNode payload = auth != null ? auth : JsonNodeFactory.instance.objectNode();
+    handler
+        .admit(session.request(), payload)
+        .whenComplete(
+            (admission, error) ->
+                serial.execute(() -> admitted(namespace, handler, admission, error)));
+  }
+
+  private void admitted(String namespace, NamespaceHandler handler, Admission admission, Throwable error) {
+    connecting.remove(namespace);
+    if (closed) {
+      return;
+    }
+    if (error != null) {
+      log.error("admission to {} failed", namespace, error);
+      admission = Admission.Refused.of("Internal error", null);
+    }
+    switch (admission) {
+      case Admission.Refused refused ->
+          session.send(
+              SocketCodec.encode(
+                      new SocketPacket(
+                          SocketPacket.Type.CONNECT_ERROR, namespace, SocketPacket.NO_ACK, refused.error()))
+                  .text());
+      case Admission.Accepted accepted -> {
+        Socket socket = new Socket(newId(), namespace, this, accepted.state());
+        sockets.put(namespace, socket);
+        if (connectTimer != null) {
+          connectTimer.remove();
+          connectTimer = null;
+        }
+        Map<String, String> answer = new LinkedHashMap<>();
+        answer.put("sid", socket.id());
+        answer.putAll(accepted.answer());
+        session.send(
+            SocketCodec.encode(
+                    new SocketPacket(
+                        SocketPacket.Type.CONNECT, namespace, SocketPacket.NO_ACK, Json.MAPPER.valueToTree(answer)))
+                .text());
+        // The application starts a moment later, so that the CONNECT answer leaves in a write of
+        // its own, before anything the application emits: socket.io's server separates them by a
+        // turn of its event loop, and clients that read one frame per turn (the protocol's
+        // test-suite) rely on it. Events that arrive meanwhile wait in the socket.
+        session.schedule(() -> serial.execute(() -> start(socket, handler)), APPLICATION_START_DELAY_MILLIS);
+      }
+    }
+  }
+
+  private void start(Socket socket, NamespaceHandler handler) {
+    if (!socket.connected()) {
+      return; // gone before it started: the application never saw it
+    }
+    handler.onConnect(socket);
+    List<SocketPacket> early = socket.start();
+    for (SocketPacket packet : early) {
+      dispatch(socket, packet);
+    }
+  }
+
+  void disconnect(Socket socket, boolean closeConnection) {
+    serial.execute(() -> {
+      if (sockets.remove(socket.namespace(), socket)) {
+        socket.send(new SocketPacket(SocketPacket.Type.DISCONNECT, socket.namespace(), SocketPacket.NO_ACK, null));
+        end(socket, "server namespace disconnect");
+      }
+      if (closeConnection) {
+        session.close();
+      }
+    });
+  }
+
+  private static String newId() {
+    byte[] bytes = new byte[15];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}

@@ -1,0 +1,72 @@
+package dev.chatctl.server.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a Node.js script of {@code server/src/test/node} (whose packages the build installs with
+ * {@code npm ci}) and captures what it prints.
+ */
+public final class NodeScript {
+
+  /** What a finished script printed, and its exit code. */
+  public record Result(int exitCode, String stdout, String stderr) {
+    public boolean ok() {
+      return exitCode == 0;
+    }
+
+    @Override
+    public String toString() {
+      return "exit " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
+    }
+  }
+
+  private NodeScript() {}
+
+  /** The folder of the Node.js test clients, found from the working directory of the build. */
+  public static Path directory() {
+    for (Path candidate : List.of(Paths.get("src/test/node"), Paths.get("server/src/test/node"))) {
+      if (Files.isDirectory(candidate.resolve("node_modules"))) {
+        return candidate.toAbsolutePath();
+      }
+    }
+    throw new IllegalStateException(
+        "server/src/test/node/node_modules is missing: run the build (mvn test), which runs npm ci there");
+  }
+
+  public static Result run(String script, long timeoutSeconds, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add("node");
+    command.add(script);
+    command.addAll(List.of(args));
+    Path dir = directory();
+    Path out = Files.createTempFile("node-out", ".txt");
+    Path err = Files.createTempFile("node-err", ".txt");
+    try {
+      Process process =
+          new ProcessBuilder(command)
+              .directory(dir.toFile())
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .start();
+      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly().waitFor();
+        return new Result(-1, Files.readString(out, StandardCharsets.UTF_8),
+            Files.readString(err, StandardCharsets.UTF_8) + "\n(timed out after " + timeoutSeconds + " s)");
+      }
+      return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+}
