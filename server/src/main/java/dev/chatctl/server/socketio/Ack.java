@@ -5,4 +5,7 @@ public interface Ack {
 
   /** Acknowledges with these arguments (serialized as JSON). */
   void send(Object... args);
+
+  /** Acknowledges with arguments that are JSON text already. */
+  void sendJson(String... jsonArgs);
 }

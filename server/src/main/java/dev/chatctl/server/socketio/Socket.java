@@ -21,8 +21,8 @@ public final class Socket {
   private final Object state;
   private volatile boolean connected = true;
   private Map<Long, Consumer<List<JsonNode>>> acks; // guarded by this
-  /** Events that arrived before the application started; null once it has. Serial executor only. */
-  private List<SocketPacket> early = new ArrayList<>(0);
+  /** Frames emitted while output is held (just after connecting); null otherwise. */
+  private volatile List<Object[]> held;
   private long nextAckId;
 
   Socket(String id, String namespace, SocketIoClient client, Object state) {
@@ -59,6 +59,11 @@ public final class Socket {
     return connected;
   }
 
+  /** Runs a task after a delay on this connection's timer thread; returns its key for cancelling. */
+  public org.xnio.XnioExecutor.Key schedule(Runnable task, long delayMillis) {
+    return client.session().schedule(task, delayMillis);
+  }
+
   /** Emits an event; each argument is serialized as JSON (byte arrays become attachments). */
   public void emit(String event, Object... args) {
     ArrayNode data = JsonNodeFactory.instance.arrayNode(args.length + 1);
@@ -80,7 +85,7 @@ public final class Socket {
    */
   public void sendEncoded(String packetText) {
     if (connected) {
-      client.session().send(packetText);
+      transmit(packetText, List.of());
     }
   }
 
@@ -117,7 +122,7 @@ public final class Socket {
       return;
     }
     SocketCodec.Encoded encoded = SocketCodec.encode(packet);
-    client.session().send(encoded.text(), encoded.attachments());
+    transmit(encoded.text(), encoded.attachments());
   }
 
   /**
@@ -128,24 +133,35 @@ public final class Socket {
     client.disconnect(this, closeConnection);
   }
 
-  /** Holds an event that arrived before the application started; false once it has. */
-  boolean holdIfStarting(SocketPacket packet) {
-    if (early == null) {
-      return false;
+  /** Makes what this socket emits wait until {@link #releaseOutput}. */
+  synchronized void holdOutput() {
+    held = new ArrayList<>(2);
+  }
+
+  /** Sends what waited, in order; from now on emits go out at once. */
+  synchronized void releaseOutput() {
+    List<Object[]> waiting = held;
+    held = null;
+    if (waiting != null && connected) {
+      for (Object[] frame : waiting) {
+        @SuppressWarnings("unchecked")
+        List<byte[]> attachments = (List<byte[]>) frame[1];
+        client.session().send((String) frame[0], attachments);
+      }
     }
-    early.add(packet);
-    return true;
   }
 
-  /** Marks the application started; returns the events that waited for it. */
-  List<SocketPacket> start() {
-    List<SocketPacket> waited = early;
-    early = null;
-    return waited;
-  }
-
-  boolean started() {
-    return early == null;
+  /** Sends a packet's frames now, or after the held ones. */
+  private void transmit(String text, List<byte[]> attachments) {
+    if (held != null) {
+      synchronized (this) {
+        if (held != null) {
+          held.add(new Object[] {text, attachments});
+          return;
+        }
+      }
+    }
+    client.session().send(text, attachments);
   }
 
   void markDisconnected() {
@@ -167,6 +183,15 @@ public final class Socket {
           data.add((JsonNode) Json.MAPPER.valueToTree(arg));
         }
         Socket.this.send(new SocketPacket(SocketPacket.Type.ACK, namespace, ackId, data));
+      }
+
+      @Override
+      public synchronized void sendJson(String... jsonArgs) {
+        if (sent) {
+          return;
+        }
+        sent = true;
+        sendEncoded(SocketCodec.ackText(namespace, ackId, jsonArgs));
       }
     };
   }

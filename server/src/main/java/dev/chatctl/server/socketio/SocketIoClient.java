@@ -28,7 +28,7 @@ final class SocketIoClient implements EngineSession.Handler {
   private static final Logger log = LoggerFactory.getLogger(SocketIoClient.class);
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private static final long APPLICATION_START_DELAY_MILLIS = 1;
+  private static final long OUTPUT_HOLD_MILLIS = 1;
 
   private final SocketIoServer server;
   private final EngineSession session;
@@ -126,7 +126,7 @@ final class SocketIoClient implements EngineSession.Handler {
         }
       }
       case EVENT, BINARY_EVENT -> {
-        if (socket != null && !socket.holdIfStarting(packet)) {
+        if (socket != null) {
           dispatch(socket, packet);
         }
       }
@@ -149,13 +149,9 @@ final class SocketIoClient implements EngineSession.Handler {
     server.handler(socket.namespace()).onEvent(socket, name.asText(), args, ack);
   }
 
-  /** Ends a socket: the application hears of it only if it heard of the socket's start. */
   private void end(Socket socket, String reason) {
-    boolean started = socket.started();
     socket.markDisconnected();
-    if (started) {
-      server.handler(socket.namespace()).onDisconnect(socket, reason);
-    }
+    server.handler(socket.namespace()).onDisconnect(socket, reason);
   }
 
   private void connect(String namespace, JsonNode auth) {
@@ -208,34 +204,26 @@ final class SocketIoClient implements EngineSession.Handler {
         Map<String, String> answer = new LinkedHashMap<>();
         answer.put("sid", socket.id());
         answer.putAll(accepted.answer());
+        // The application starts at once, but what the socket emits waits: the CONNECT answer
+        // goes first, in a write of its own, and the rest a moment later. socket.io's server
+        // separates them by a turn of its event loop, and clients that read one frame per turn
+        // (the protocol's test-suite) rely on it.
+        socket.holdOutput();
+        handler.onConnect(socket);
         session.send(
             SocketCodec.encode(
                     new SocketPacket(
                         SocketPacket.Type.CONNECT, namespace, SocketPacket.NO_ACK, Json.MAPPER.valueToTree(answer)))
                 .text());
-        // The application starts a moment later, so that the CONNECT answer leaves in a write of
-        // its own, before anything the application emits: socket.io's server separates them by a
-        // turn of its event loop, and clients that read one frame per turn (the protocol's
-        // test-suite) rely on it. Events that arrive meanwhile wait in the socket.
-        session.schedule(() -> serial.execute(() -> start(socket, handler)), APPLICATION_START_DELAY_MILLIS);
+        session.schedule(socket::releaseOutput, OUTPUT_HOLD_MILLIS);
       }
-    }
-  }
-
-  private void start(Socket socket, NamespaceHandler handler) {
-    if (!socket.connected()) {
-      return; // gone before it started: the application never saw it
-    }
-    handler.onConnect(socket);
-    List<SocketPacket> early = socket.start();
-    for (SocketPacket packet : early) {
-      dispatch(socket, packet);
     }
   }
 
   void disconnect(Socket socket, boolean closeConnection) {
     serial.execute(() -> {
       if (sockets.remove(socket.namespace(), socket)) {
+        socket.releaseOutput(); // what was emitted before the disconnect goes first
         socket.send(new SocketPacket(SocketPacket.Type.DISCONNECT, socket.namespace(), SocketPacket.NO_ACK, null));
         end(socket, "server namespace disconnect");
       }

@@ -82,6 +82,21 @@ public final class SocketCodec {
     return out.append(']').toString();
   }
 
+  /** The text of an ACK packet built from JSON that is already serialized. */
+  public static String ackText(String namespace, long ackId, String... jsonArgs) {
+    StringBuilder out = new StringBuilder(16 + totalLength(jsonArgs));
+    out.append(Type.ACK.digit());
+    appendNamespace(out, namespace, true);
+    out.append(ackId).append('[');
+    for (int i = 0; i < jsonArgs.length; i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      out.append(jsonArgs[i]);
+    }
+    return out.append(']').toString();
+  }
+
   private static int totalLength(String[] parts) {
     int n = 0;
     for (String part : parts) {

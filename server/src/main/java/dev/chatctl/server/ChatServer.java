@@ -1,0 +1,200 @@
+package dev.chatctl.server;
+
+import dev.chatctl.server.auth.TokenVerifier;
+import dev.chatctl.server.chat.ChatService;
+import dev.chatctl.server.chat.Presence;
+import dev.chatctl.server.config.ConfigException;
+import dev.chatctl.server.config.Durations;
+import dev.chatctl.server.config.ServerConfig;
+import dev.chatctl.server.engineio.EngineIoServer;
+import dev.chatctl.server.http.HealthHandlers;
+import dev.chatctl.server.http.OriginGate;
+import dev.chatctl.server.socketio.SocketIoServer;
+import dev.chatctl.server.store.Database;
+import dev.chatctl.server.store.StoreWriter;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.undertow.Handlers;
+import io.undertow.Undertow;
+import io.undertow.server.handlers.PathHandler;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.Options;
+
+/**
+ * {@code chatctl serve}: the chat server assembled from its parts (PROTOCOL.md over Undertow), and
+ * its orderly stop: no new connections, in-flight stores finished and answered, sockets closed.
+ */
+public final class ChatServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
+
+  private final ServerConfig config;
+  private final PrometheusMeterRegistry metrics;
+  private final Database database;
+  private final Presence presence;
+  private final StoreWriter writer;
+  private final ExecutorService readers;
+  private final ScheduledExecutorService housekeeping;
+  private final ChatService chat;
+  private final EngineIoServer engine;
+  private final Undertow undertow;
+  private final int port;
+  private volatile boolean closed;
+
+  private ChatServer(ServerConfig config, Database database, Clock clock) {
+    this.config = config;
+    this.database = database;
+    this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmGcMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
+    new UptimeMetrics().bindTo(metrics);
+    this.presence = new Presence();
+    this.writer = new StoreWriter(database, presence, clock, config.storeBatchSize(), config.recoveryWindow(), metrics).start();
+    this.readers = Executors.newFixedThreadPool(Math.max(2, config.poolSize() / 2), named("chatctl-reader"));
+    this.chat =
+        new ChatService(new TokenVerifier(config.secret(), clock), writer, database, presence, readers, clock, config.maxMessageLength(), metrics);
+    this.engine =
+        new EngineIoServer(config.engine(), new SocketIoServer(SocketIoServer.DEFAULT_CONNECT_TIMEOUT).mount(chat));
+    metrics.gauge("chatctl.engine.sessions", engine, EngineIoServer::sessionCount);
+    PathHandler routes =
+        Handlers.path(HealthHandlers.notFound())
+            .addPrefixPath("/socket.io/", new OriginGate(config.allowedOrigins(), engine))
+            .addExactPath("/healthz", HealthHandlers.health())
+            .addExactPath("/readyz", HealthHandlers.ready(database::ping))
+            .addExactPath("/metrics", HealthHandlers.metrics(metrics));
+    this.undertow =
+        Undertow.builder()
+            .addHttpListener(config.port(), config.host())
+            .setHandler(routes)
+            .setSocketOption(Options.BACKLOG, 8192)
+            .setWorkerThreads(Math.max(4, Runtime.getRuntime().availableProcessors() * 2))
+            .build();
+    try {
+      undertow.start();
+    } catch (RuntimeException e) {
+      writer.close();
+      readers.shutdownNow();
+      presence.stop();
+      if (hasCause(e, BindException.class)) {
+        throw new ConfigException("port " + config.port() + " on " + config.host() + " is already in use (set WS_PORT or --port)", e);
+      }
+      throw e;
+    }
+    this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    long refresh = Math.max(1_000, Math.min(60_000, config.recoveryWindow().toMillis() / 4));
+    this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("chatctl-housekeeping"));
+    housekeeping.scheduleAtFixedRate(chat::refreshSessions, refresh, refresh, TimeUnit.MILLISECONDS);
+  }
+
+  /** Opens and migrates the database, then serves. */
+  public static ChatServer start(ServerConfig config) {
+    return start(config, Clock.systemUTC());
+  }
+
+  public static ChatServer start(ServerConfig config, Clock clock) {
+    Database database = Database.openAndMigrate(config.database(), config.poolSize());
+    try {
+      ChatServer server = new ChatServer(config, database, clock);
+      server.announce();
+      return server;
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+  }
+
+  private void announce() {
+    log.info("chatctl listening on {}:{} (socket.io path /socket.io/)", config.host(), port);
+    log.info("storage: {}", database.url().display());
+    if (config.secretSource().startsWith("development secret")) {
+      log.warn("using a {}: fine for trying chatctl out; set NEXTAUTH_SECRET to your app's secret", config.secretSource());
+    } else {
+      log.info("tokens keyed by {}", config.secretSource());
+    }
+    if (config.allowedOrigins().isEmpty()) {
+      log.warn("NEXTAUTH_URL and CORS_ORIGINS are unset: every browser origin is allowed");
+    } else {
+      log.info("allowed browser origins: {}", String.join(", ", config.allowedOrigins()));
+    }
+    log.info("max message length {}, recovery window {}", config.maxMessageLength(), Durations.format(config.recoveryWindow()));
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public PrometheusMeterRegistry metrics() {
+    return metrics;
+  }
+
+  /** Stops in order: stores what is in flight (and answers it), closes every socket, then the rest. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    log.info("stopping: finishing in-flight stores, then closing {} sockets", chat.connectedSockets());
+    housekeeping.shutdownNow();
+    writer.close();
+    engine.closeAll();
+    sleepQuietly(200); // let the close frames leave
+    undertow.stop();
+    readers.shutdownNow();
+    presence.stop();
+    database.close();
+    log.info("stopped");
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  private static java.util.concurrent.ThreadFactory named(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

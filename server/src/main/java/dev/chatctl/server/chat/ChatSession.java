@@ -1,0 +1,34 @@
+package dev.chatctl.server.chat;
+
+import dev.chatctl.server.auth.Identity;
+import dev.chatctl.server.store.UserRecord;
+import org.xnio.XnioExecutor;
+
+/**
+ * The chat state of one socket: who it is, its recovery session, whether it takes live messages
+ * yet (after its backlog), and the queue that keeps its answers in order.
+ */
+final class ChatSession {
+  final Identity identity;
+  final String pid;
+  /** Where the first backlog starts: after this offset (recovered), or null (undelivered). */
+  final Long replayAfter;
+  final boolean recovered;
+  final UserRecord user;
+  final Replies replies = new Replies();
+  /** Takes live messages: its backlog has been written. */
+  volatile boolean ready;
+  XnioExecutor.Key expiry;
+
+  ChatSession(Identity identity, String pid, boolean recovered, Long replayAfter, UserRecord user) {
+    this.identity = identity;
+    this.pid = pid;
+    this.recovered = recovered;
+    this.replayAfter = replayAfter;
+    this.user = user;
+  }
+
+  String userId() {
+    return identity.userId();
+  }
+}

@@ -1,0 +1,141 @@
+package dev.chatctl.server.config;
+
+import dev.chatctl.server.engineio.EngineOptions;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * Everything {@code chatctl serve} is configured with, built once ({@link #from}) and handed down
+ * by constructor.
+ *
+ * @param host the interface to listen on
+ * @param port the listen port (0: any free port, for tests)
+ * @param secret NEXTAUTH_SECRET / AUTH_SECRET, or the development secret
+ * @param secretSource where the secret came from, for the start-up line
+ * @param allowedOrigins browser origins allowed; empty: every origin
+ * @param database the database to use
+ * @param dataDirectory where the embedded database and the development secret live
+ * @param maxMessageLength longest content after trimming, in UTF-16 code units
+ * @param recoveryWindow how long after a socket was last seen its pid can be recovered
+ * @param engine Engine.IO heartbeat and payload settings
+ * @param poolSize database connections
+ * @param storeBatchSize most operations stored in one transaction
+ */
+public record ServerConfig(
+    String host,
+    int port,
+    String secret,
+    String secretSource,
+    Set<String> allowedOrigins,
+    DatabaseUrl database,
+    Path dataDirectory,
+    int maxMessageLength,
+    Duration recoveryWindow,
+    EngineOptions engine,
+    int poolSize,
+    int storeBatchSize) {
+
+  public static final int DEFAULT_PORT = 3001;
+  public static final int DEFAULT_MAX_MESSAGE_LENGTH = 4000;
+  public static final Duration DEFAULT_RECOVERY_WINDOW = Duration.ofHours(24);
+  public static final int DEFAULT_POOL_SIZE = 8;
+  public static final int DEFAULT_STORE_BATCH_SIZE = 512;
+
+  /** Builds the configuration from settings (flags > environment > .env). */
+  public static ServerConfig from(Settings settings) {
+    Path dataDir = Path.of(settings.getOrDefault("CHATCTL_DATA_DIR", "data"));
+    Secret secret = Secret.resolve(settings, dataDir, true);
+    String databaseUrl = settings.get("DATABASE_URL");
+    return new ServerConfig(
+        settings.getOrDefault("HOST", "0.0.0.0"),
+        intSetting(settings, "WS_PORT", DEFAULT_PORT, 0, 65535),
+        secret.value(),
+        secret.source(),
+        origins(settings.get("NEXTAUTH_URL"), settings.get("CORS_ORIGINS")),
+        databaseUrl == null ? DatabaseUrl.embedded(dataDir) : DatabaseUrl.parse(databaseUrl),
+        dataDir,
+        intSetting(settings, "MAX_MESSAGE_LENGTH", DEFAULT_MAX_MESSAGE_LENGTH, 1, 1_000_000),
+        positive("RECOVERY_WINDOW", Durations.parse("RECOVERY_WINDOW", settings.getOrDefault("RECOVERY_WINDOW", "24h"))),
+        EngineOptions.defaults(),
+        intSetting(settings, "DB_POOL_SIZE", DEFAULT_POOL_SIZE, 2, 200),
+        intSetting(settings, "STORE_BATCH_SIZE", DEFAULT_STORE_BATCH_SIZE, 1, 10_000));
+  }
+
+  public ServerConfig withPort(int port) {
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize);
+  }
+
+  public ServerConfig withDatabase(DatabaseUrl database) {
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize);
+  }
+
+  public ServerConfig withEngine(EngineOptions engine) {
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize);
+  }
+
+  public ServerConfig withRecoveryWindow(Duration recoveryWindow) {
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize);
+  }
+
+  public ServerConfig withAllowedOrigins(Set<String> allowedOrigins) {
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize);
+  }
+
+  /** The origin of NEXTAUTH_URL and those listed in CORS_ORIGINS (comma-separated). */
+  static Set<String> origins(String nextAuthUrl, String corsOrigins) {
+    Set<String> origins = new LinkedHashSet<>();
+    if (nextAuthUrl != null) {
+      origins.add(origin(nextAuthUrl));
+    }
+    if (corsOrigins != null) {
+      for (String part : corsOrigins.split(",")) {
+        if (!part.isBlank()) {
+          origins.add(origin(part.trim()));
+        }
+      }
+    }
+    return Set.copyOf(origins);
+  }
+
+  /** scheme://host[:port] of a URL, as browsers send it in Origin; a non-URL is kept as is. */
+  static String origin(String url) {
+    try {
+      URI uri = URI.create(url.trim());
+      if (uri.getScheme() == null || uri.getHost() == null) {
+        return url.trim();
+      }
+      String scheme = uri.getScheme().toLowerCase();
+      int port = uri.getPort();
+      boolean defaultPort = port < 0 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
+      return scheme + "://" + uri.getHost().toLowerCase() + (defaultPort ? "" : ":" + port);
+    } catch (IllegalArgumentException e) {
+      return url.trim();
+    }
+  }
+
+  private static int intSetting(Settings settings, String key, int fallback, int min, int max) {
+    String value = settings.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(value);
+      if (n < min || n > max) {
+        throw new ConfigException(key + " must be between " + min + " and " + max + ", not " + value);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key + " must be a number, not '" + value + "'");
+    }
+  }
+
+  private static Duration positive(String key, Duration d) {
+    if (d.isZero() || d.isNegative()) {
+      throw new ConfigException(key + " must be longer than zero");
+    }
+    return d;
+  }
+}

@@ -1,0 +1,60 @@
+package dev.chatctl.server.store;
+
+import dev.chatctl.protocol.chat.ClientEvent.SendMessage;
+import dev.chatctl.server.auth.Identity;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Work for the {@link StoreWriter}. Each carries the future it completes: on the writer thread,
+ * after its batch commits, in the order the operations were submitted, so that what a
+ * completion emits goes out in that order too.
+ */
+public sealed interface StoreOp {
+
+  CompletableFuture<?> result();
+
+  /**
+   * A connect: upsert the user (when {@code upsert}) and resume the recovery session {@code pid}
+   * with {@code offset}, or start a new one.
+   */
+  record Admit(Identity identity, boolean upsert, String pid, Long offset, CompletableFuture<Admitted> result)
+      implements StoreOp {}
+
+  /**
+   * The outcome of an Admit. {@code replayAfter} is where a recovered session's replay starts;
+   * null for a new session (whose backlog is the undelivered messages).
+   */
+  record Admitted(String pid, boolean recovered, Long replayAfter, UserRecord user) {}
+
+  /** A message to store. */
+  record Send(String senderId, SendMessage message, CompletableFuture<SendOutcome> result) implements StoreOp {}
+
+  /** What became of a Send. */
+  sealed interface SendOutcome {
+    /** Stored now ({@code created}), or found stored under the same clientMessageId. */
+    record Stored(StoredMessage message, boolean created) implements SendOutcome {}
+
+    record RecipientNotFound() implements SendOutcome {}
+  }
+
+  /**
+   * A user's backlog for a socket that just connected: the undelivered messages ({@code
+   * replayAfter} null) or everything after an offset (recovery), after {@code cursor}, one page.
+   * The messages it returns are marked delivered in the same transaction.
+   */
+  record OpenInbox(String userId, Long replayAfter, long cursor, CompletableFuture<Backlog> result) implements StoreOp {}
+
+  /** One page of a backlog; {@code more} when another page follows after {@code cursor}. */
+  record Backlog(List<StoredMessage> messages, boolean more, long cursor) {}
+
+  /** Corrections of delivered_at made when messages were (or were not) written to a socket. */
+  record Deliveries(List<String> delivered, List<String> undelivered, CompletableFuture<Void> result) implements StoreOp {}
+
+  /** message:read: returns the newly read. */
+  record Read(String readerId, List<String> messageIds, CompletableFuture<List<MessageStore.ReadMark>> result)
+      implements StoreOp {}
+
+  /** Recovery sessions seen now; with {@code expire}, those past the window are deleted. */
+  record Touch(List<String> pids, boolean expire, CompletableFuture<Void> result) implements StoreOp {}
+}
