@@ -3,7 +3,7 @@ package dev.chatctl.server;
 import dev.chatctl.server.auth.TokenVerifier;
 import dev.chatctl.server.chat.ChatService;
 import dev.chatctl.server.chat.Presence;
-import dev.chatctl.server.config.ConfigException;
+import dev.chatctl.server.config.UnavailableException;
 import dev.chatctl.server.config.Durations;
 import dev.chatctl.server.config.ServerConfig;
 import dev.chatctl.server.engineio.EngineIoServer;
@@ -91,7 +91,7 @@ public final class ChatServer implements AutoCloseable {
       readers.shutdownNow();
       presence.stop();
       if (hasCause(e, BindException.class)) {
-        throw new ConfigException("port " + config.port() + " on " + config.host() + " is already in use (set WS_PORT or --port)", e);
+        throw new UnavailableException("port " + config.port() + " on " + config.host() + " is already in use (set WS_PORT or --port)", e);
       }
       throw e;
     }

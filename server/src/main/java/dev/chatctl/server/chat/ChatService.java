@@ -288,16 +288,17 @@ public final class ChatService implements NamespaceHandler {
           // recipients get the message in store order, as soon as it is stored
           return stored.thenApply(
               outcome -> {
+                Instant deliveredAt = null;
                 if (outcome instanceof SendOutcome.Stored s && s.created()) {
-                  deliver(s.message());
+                  deliveredAt = deliver(s.message());
                 }
-                return outcome;
+                return new Sent(outcome, deliveredAt);
               });
         },
         false,
-        (outcome, error) -> {
+        (sent, error) -> {
           metrics.storeLatency.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-          switch (outcome) {
+          switch (sent == null ? null : sent.outcome()) {
             case null -> {
               log.warn("storing a message of {} failed: {}", session.userId(), error == null ? "?" : error.getMessage());
               sendFailed(socket, ack, new Refusal(ErrorCode.INTERNAL, "The message could not be stored"), message.clientMessageId());
@@ -311,13 +312,22 @@ public final class ChatService implements NamespaceHandler {
               if (ack != null) {
                 ack.sendJson("{\"ok\":true,\"message\":" + json + "}");
               }
+              if (sent.deliveredAt() != null) { // after message:sent, which tells the sender the id
+                delivered(s.message().senderId(), s.message().recipientId(), List.of(s.message().id()), sent.deliveredAt());
+              }
             }
           }
         });
   }
 
-  /** Writes a newly stored message to the recipient's live sockets (on the writer thread). */
-  private void deliver(StoredMessage message) {
+  /** A send's outcome, and when it was delivered live (null: not yet). */
+  private record Sent(SendOutcome outcome, Instant deliveredAt) {}
+
+  /**
+   * Writes a newly stored message to the recipient's live sockets (on the writer thread); returns
+   * when it was delivered, or null when no socket took it.
+   */
+  private Instant deliver(StoredMessage message) {
     List<Socket> targets = presence.readySocketsOf(message.recipientId());
     if (!targets.isEmpty()) {
       String packet =
@@ -328,14 +338,15 @@ public final class ChatService implements NamespaceHandler {
     }
     boolean stamped = message.deliveredAt() != null;
     if (!targets.isEmpty() && stamped) {
-      delivered(message.senderId(), message.recipientId(), List.of(message.id()), message.deliveredAt());
+      return message.deliveredAt();
     } else if (!targets.isEmpty()) {
       // a socket became ready after the store decided: record the delivery now
       writer.submit(new StoreOp.Deliveries(List.of(message.id()), List.of(), new CompletableFuture<>()));
-      delivered(message.senderId(), message.recipientId(), List.of(message.id()), Instant.ofEpochMilli(clock.millis()));
+      return Instant.ofEpochMilli(clock.millis());
     } else if (stamped) {
       undeliver(List.of(message)); // its sockets all went away: the next connect gets it
     }
+    return null;
   }
 
   private void undeliver(List<StoredMessage> messages) {

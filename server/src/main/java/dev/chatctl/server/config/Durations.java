@@ -32,7 +32,7 @@ public final class Durations {
   /** A short human form: 24h, 30m, 90s, 500ms. */
   public static String format(Duration d) {
     long ms = d.toMillis();
-    if (ms % 86_400_000 == 0 && ms > 0) return ms / 86_400_000 + "d";
+    if (ms % 86_400_000 == 0 && ms >= 2 * 86_400_000) return ms / 86_400_000 + "d";
     if (ms % 3_600_000 == 0 && ms > 0) return ms / 3_600_000 + "h";
     if (ms % 60_000 == 0 && ms > 0) return ms / 60_000 + "m";
     if (ms % 1_000 == 0) return ms / 1_000 + "s";

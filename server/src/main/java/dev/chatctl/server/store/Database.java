@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.chatctl.server.config.ConfigException;
 import dev.chatctl.server.config.DatabaseUrl;
+import dev.chatctl.server.config.UnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -63,7 +64,7 @@ public final class Database implements AutoCloseable {
     try {
       return new Database(url, new HikariDataSource(config));
     } catch (HikariPool.PoolInitializationException | IllegalArgumentException e) {
-      throw new ConfigException("cannot open the " + url.display() + ": " + reason(e), e);
+      throw new UnavailableException("cannot open the " + url.display() + ": " + reason(e), e);
     }
   }
 

@@ -1,0 +1,72 @@
+package dev.chatctl.cli;
+
+import dev.chatctl.server.config.DatabaseUrl;
+import dev.chatctl.server.config.Settings;
+import dev.chatctl.server.store.Database;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.flywaydb.core.api.MigrationInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code chatctl db}: the schema migrations. */
+@Command(
+    name = "db",
+    mixinStandardHelpOptions = true,
+    description = "The database schema (Flyway migrations; `serve` also migrates on start).",
+    footer = ExitCodes.FOOTER,
+    subcommands = {DbCommand.Migrate.class, DbCommand.Info.class})
+public final class DbCommand implements Runnable {
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  static Database open(SettingsOptions options) {
+    Settings s = options.settings(Map.of());
+    String url = s.get("DATABASE_URL");
+    DatabaseUrl database =
+        url == null ? DatabaseUrl.embedded(Path.of(s.getOrDefault("CHATCTL_DATA_DIR", "data"))) : DatabaseUrl.parse(url);
+    return Database.open(database, 2);
+  }
+
+  @Command(name = "migrate", mixinStandardHelpOptions = true, description = "Applies the pending migrations.", footer = ExitCodes.FOOTER)
+  static final class Migrate implements Callable<Integer> {
+    @Mixin SettingsOptions settings;
+
+    @Override
+    public Integer call() {
+      try (Database db = open(settings)) {
+        int applied = db.migrate();
+        System.out.println(db.url().display() + ": " + (applied == 0 ? "up to date" : applied + " migration" + (applied == 1 ? "" : "s") + " applied"));
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "info", mixinStandardHelpOptions = true, description = "Lists applied and pending migrations.", footer = ExitCodes.FOOTER)
+  static final class Info implements Callable<Integer> {
+    @Mixin SettingsOptions settings;
+
+    @Override
+    public Integer call() {
+      try (Database db = open(settings)) {
+        System.out.println(db.url().display());
+        System.out.printf("%-8s %-40s %-10s %s%n", "VERSION", "DESCRIPTION", "STATE", "INSTALLED");
+        for (MigrationInfo m : db.migrations()) {
+          System.out.printf(
+              "%-8s %-40s %-10s %s%n",
+              m.getVersion() == null ? "" : m.getVersion().getVersion(),
+              m.getDescription(),
+              m.getState().getDisplayName(),
+              m.getInstalledOn() == null ? "-" : m.getInstalledOn().toInstant().toString());
+        }
+      }
+      return ExitCodes.OK;
+    }
+  }
+}
