@@ -288,7 +288,7 @@ public final class MessageStore {
     BatchBindStep unread =
         tx.batch(
             tx.update(CONVERSATIONS)
-                .set(CONVERSATIONS.UNREAD_COUNT, greatest(CONVERSATIONS.UNREAD_COUNT.minus(val((Integer) null)), val(0)))
+                .set(CONVERSATIONS.UNREAD_COUNT, greatest(CONVERSATIONS.UNREAD_COUNT.minus(val((Integer) null)), DSL.inline(0)))
                 .where(CONVERSATIONS.USER_ID.eq((String) null))
                 .and(CONVERSATIONS.PEER_ID.eq((String) null)));
     bySender.forEach((sender, n) -> unread.bind(n, readerId, sender));
