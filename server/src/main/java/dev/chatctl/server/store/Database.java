@@ -81,6 +81,10 @@ public final class Database implements AutoCloseable {
   }
 
   private Flyway flyway() {
+    return flyway(null);
+  }
+
+  private Flyway flyway(String target) {
     var configure =
         Flyway.configure()
             .dataSource(dataSource)
@@ -98,6 +102,9 @@ public final class Database implements AutoCloseable {
     if (url.schema() != null) {
       configure.schemas(url.schema()).defaultSchema(url.schema()).createSchemas(true);
     }
+    if (target != null) {
+      configure.target(target);
+    }
     return configure.load();
   }
 
@@ -106,6 +113,15 @@ public final class Database implements AutoCloseable {
     try {
       MigrateResult result = flyway().migrate();
       return result.migrationsExecuted;
+    } catch (FlywayException e) {
+      throw new ConfigException("cannot migrate the " + url.display() + ": " + reason(e), e);
+    }
+  }
+
+  /** Applies the migrations up to a version only (tests of upgrades from an older schema). */
+  public int migrateTo(String version) {
+    try {
+      return flyway(version).migrate().migrationsExecuted;
     } catch (FlywayException e) {
       throw new ConfigException("cannot migrate the " + url.display() + ": " + reason(e), e);
     }
