@@ -69,6 +69,12 @@ public final class Main implements Runnable {
           commandLine.getErr().println("chatctl: unexpected error: " + e + " (CHATCTL_LOG_LEVEL=DEBUG shows more)");
           return ExitCodes.SOFTWARE;
         });
+    cli.setParameterExceptionHandler(
+        (e, args) -> {
+          CommandLine command = e.getCommandLine();
+          command.getErr().println("chatctl: " + e.getMessage() + " (see `" + command.getCommandSpec().qualifiedName() + " --help`)");
+          return ExitCodes.USAGE;
+        });
     return cli;
   }
 

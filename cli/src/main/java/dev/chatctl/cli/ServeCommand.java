@@ -57,21 +57,18 @@ public final class ServeCommand implements Callable<Integer> {
     SettingsOptions.put(flags, "MAX_MESSAGE_LENGTH", maxMessageLength);
     SettingsOptions.put(flags, "RECOVERY_WINDOW", recoveryWindow);
     ServerConfig config = ServerConfig.from(settings.settings(flags));
-    ChatServer server = ChatServer.start(config);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runnable stop = () -> {
-      try {
-        server.close();
-      } catch (RuntimeException e) {
-        log.error("error while stopping", e);
-      } finally {
-        stopped.countDown();
-      }
-    };
+    // the signal handlers come first: a stop asked for during the start happens right after it
+    CountDownLatch stopRequested = new CountDownLatch(1);
     for (String signal : new String[] {"INT", "TERM"}) {
-      Signal.handle(new Signal(signal), s -> Thread.ofPlatform().name("chatctl-stop").start(stop));
+      Signal.handle(new Signal(signal), s -> stopRequested.countDown());
     }
-    stopped.await();
+    ChatServer server = ChatServer.start(config);
+    stopRequested.await();
+    try {
+      server.close();
+    } catch (RuntimeException e) {
+      log.error("error while stopping", e);
+    }
     return ExitCodes.OK;
   }
 }

@@ -4,6 +4,7 @@ import dev.chatctl.protocol.Json;
 import dev.chatctl.server.config.DatabaseUrl;
 import dev.chatctl.server.config.Settings;
 import dev.chatctl.server.store.Database;
+import dev.chatctl.server.store.StoredMessage;
 import dev.chatctl.server.store.UserRecord;
 import dev.chatctl.server.store.UserStore;
 import java.nio.file.Path;
@@ -84,7 +85,7 @@ public final class UsersCommand implements Runnable {
         java.util.List<UserRecord> users = UserStore.all(db.dsl(), limit);
         if (json) {
           for (UserRecord u : users) {
-            System.out.println(Json.write(u));
+            System.out.println(Json.write(new UserLine(u.id(), u.name(), u.email(), u.image(), StoredMessage.iso(u.createdAt()))));
           }
         } else {
           System.out.printf("%-30s %-24s %s%n", "ID", "NAME", "EMAIL");
@@ -97,6 +98,9 @@ public final class UsersCommand implements Runnable {
       return ExitCodes.OK;
     }
   }
+
+  /** A user as `users list --json` prints it. */
+  record UserLine(String id, String name, String email, String image, String createdAt) {}
 
   static String nullToDash(String s) {
     return s == null ? "-" : s;

@@ -40,6 +40,73 @@ public final class NodeScript {
         "server/src/test/node/node_modules is missing: run the build (mvn test), which runs npm ci there");
   }
 
+  /** A script running in the background; its output lines are collected as they come. */
+  public static final class Running implements AutoCloseable {
+    private final Process process;
+    private final java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final List<String> all = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    Running(Process process) {
+      this.process = process;
+      Thread.ofVirtual().start(() -> {
+        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+          String line;
+          while ((line = reader.readLine()) != null) {
+            all.add(line);
+            lines.add(line);
+          }
+        } catch (IOException ignored) {
+          // the process ended
+        }
+      });
+    }
+
+    /** The next output line that starts with {@code prefix}, waiting up to the timeout; null if none. */
+    public String awaitLine(String prefix, long timeoutSeconds) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+      while (true) {
+        long left = deadline - System.nanoTime();
+        String line = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
+        if (line == null) {
+          return null;
+        }
+        if (line.startsWith(prefix)) {
+          return line;
+        }
+      }
+    }
+
+    /** Everything printed so far. */
+    public String output() {
+      synchronized (all) {
+        return String.join("\n", all);
+      }
+    }
+
+    @Override
+    public void close() {
+      process.destroy();
+      try {
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Starts a script in the background with extra environment variables. */
+  public static Running start(String script, java.util.Map<String, String> env, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add("node");
+    command.add(script);
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(directory().toFile()).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    return new Running(builder.start());
+  }
+
   public static Result run(String script, long timeoutSeconds, String... args)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
