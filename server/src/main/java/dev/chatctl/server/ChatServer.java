@@ -53,6 +53,7 @@ public final class ChatServer implements AutoCloseable {
   private final Undertow undertow;
   private final int port;
   private volatile boolean closed;
+  private volatile boolean draining;
 
   private ChatServer(ServerConfig config, Database database, Clock clock) {
     this.config = config;
@@ -80,7 +81,15 @@ public final class ChatServer implements AutoCloseable {
     this.undertow =
         Undertow.builder()
             .addHttpListener(config.port(), config.host())
-            .setHandler(routes)
+            .setHandler(exchange -> {
+              if (draining) {
+                exchange.setStatusCode(503);
+                exchange.getResponseHeaders().put(io.undertow.util.Headers.CONNECTION, "close");
+                exchange.getResponseSender().send("{\"status\":\"stopping\"}");
+              } else {
+                routes.handleRequest(exchange);
+              }
+            })
             .setSocketOption(Options.BACKLOG, 8192)
             .setWorkerThreads(Math.max(4, Runtime.getRuntime().availableProcessors() * 2))
             .build();
@@ -157,7 +166,9 @@ public final class ChatServer implements AutoCloseable {
       return;
     }
     closed = true;
-    log.info("stopping: finishing in-flight stores, then closing {} sockets", chat.connectedSockets());
+    log.info("stopping: no new connections; finishing in-flight stores, then closing {} sockets", chat.connectedSockets());
+    // new requests get 503 (Undertow's ListenerInfo.suspend would also close the open connections)
+    draining = true;
     housekeeping.shutdownNow();
     writer.close();
     engine.closeAll();

@@ -288,11 +288,11 @@ public final class ChatService implements NamespaceHandler {
           // recipients get the message in store order, as soon as it is stored
           return stored.thenApply(
               outcome -> {
-                Instant deliveredAt = null;
-                if (outcome instanceof SendOutcome.Stored s && s.created()) {
-                  deliveredAt = deliver(s.message());
+                if (!(outcome instanceof SendOutcome.Stored s)) {
+                  return new Sent(outcome, null, null);
                 }
-                return new Sent(outcome, deliveredAt);
+                String json = Json.write(s.message().toMessage()); // once, for every socket
+                return new Sent(outcome, json, s.created() ? deliver(s.message(), json) : null);
               });
         },
         false,
@@ -300,14 +300,18 @@ public final class ChatService implements NamespaceHandler {
           metrics.storeLatency.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
           switch (sent == null ? null : sent.outcome()) {
             case null -> {
-              log.warn("storing a message of {} failed: {}", session.userId(), error == null ? "?" : error.getMessage());
+              if (error instanceof StoreWriter.Stopped) {
+                log.debug("not stored, the server is stopping: a message of {}", session.userId());
+              } else {
+                log.warn("storing a message of {} failed: {}", session.userId(), error == null ? "?" : error.getMessage());
+              }
               sendFailed(socket, ack, new Refusal(ErrorCode.INTERNAL, "The message could not be stored"), message.clientMessageId());
             }
             case SendOutcome.RecipientNotFound nf ->
                 sendFailed(socket, ack, new Refusal(ErrorCode.RECIPIENT_NOT_FOUND, "Recipient not found"), message.clientMessageId());
             case SendOutcome.Stored s -> {
               (s.created() ? metrics.stored : metrics.duplicates).increment();
-              String json = Json.write(s.message().toMessage());
+              String json = sent.json();
               socket.emitJson(Events.MESSAGE_SENT, json);
               if (ack != null) {
                 ack.sendJson("{\"ok\":true,\"message\":" + json + "}");
@@ -320,18 +324,17 @@ public final class ChatService implements NamespaceHandler {
         });
   }
 
-  /** A send's outcome, and when it was delivered live (null: not yet). */
-  private record Sent(SendOutcome outcome, Instant deliveredAt) {}
+  /** A send's outcome, the stored message as JSON, and when it was delivered live (null: not yet). */
+  private record Sent(SendOutcome outcome, String json, Instant deliveredAt) {}
 
   /**
    * Writes a newly stored message to the recipient's live sockets (on the writer thread); returns
    * when it was delivered, or null when no socket took it.
    */
-  private Instant deliver(StoredMessage message) {
+  private Instant deliver(StoredMessage message, String json) {
     List<Socket> targets = presence.readySocketsOf(message.recipientId());
     if (!targets.isEmpty()) {
-      String packet =
-          SocketCodec.eventText(MAIN, Events.MESSAGE_RECEIVE, Json.write(message.toMessage()), Json.write(message.offset()));
+      String packet = SocketCodec.eventText(MAIN, Events.MESSAGE_RECEIVE, json, Json.write(message.offset()));
       for (Socket target : targets) {
         target.sendEncoded(packet);
       }

@@ -59,6 +59,13 @@ public final class StoreWriter implements AutoCloseable {
   /** Most backlog messages sent to a socket per batch; the rest follow in later batches. */
   public static final int BACKLOG_PAGE = 1000;
 
+  /** The writer is stopping: the operation was not stored. */
+  public static final class Stopped extends IllegalStateException {
+    Stopped() {
+      super("the server is shutting down", null);
+    }
+  }
+
   /** What the writer needs to know of live sockets: whether a user has one that takes messages. */
   public interface Inboxes {
     boolean hasReadySocket(String userId);
@@ -99,7 +106,7 @@ public final class StoreWriter implements AutoCloseable {
   /** Queues an operation; its result completes on the writer thread after its batch. */
   public <T> CompletableFuture<T> submit(StoreOp op) {
     if (stopping) {
-      op.result().completeExceptionally(new IllegalStateException("the server is shutting down"));
+      op.result().completeExceptionally(new Stopped());
     } else {
       queue.add(op);
     }
