@@ -20,6 +20,7 @@ import dev.chatctl.server.auth.Identity;
 import dev.chatctl.server.auth.TokenSources;
 import dev.chatctl.server.auth.TokenVerifier;
 import dev.chatctl.server.engineio.HandshakeRequest;
+import dev.chatctl.server.engineio.PreparedMessage;
 import dev.chatctl.server.socketio.Ack;
 import dev.chatctl.server.socketio.Admission;
 import dev.chatctl.server.socketio.NamespaceHandler;
@@ -334,9 +335,9 @@ public final class ChatService implements NamespaceHandler {
   private Instant deliver(StoredMessage message, String json) {
     List<Socket> targets = presence.readySocketsOf(message.recipientId());
     if (!targets.isEmpty()) {
-      String packet = SocketCodec.eventText(MAIN, Events.MESSAGE_RECEIVE, json, Json.write(message.offset()));
+      PreparedMessage packet = PreparedMessage.of(SocketCodec.eventText(MAIN, Events.MESSAGE_RECEIVE, json, Json.write(message.offset())));
       for (Socket target : targets) {
-        target.sendEncoded(packet);
+        target.sendPrepared(packet);
       }
     }
     boolean stamped = message.deliveredAt() != null;
@@ -370,10 +371,10 @@ public final class ChatService implements NamespaceHandler {
     if (sockets.isEmpty()) {
       return;
     }
-    String packet =
-        SocketCodec.eventText(MAIN, Events.MESSAGE_DELIVERED, Json.write(new Receipts.Delivered(ids, recipientId, StoredMessage.iso(at))));
+    PreparedMessage packet =
+        PreparedMessage.of(SocketCodec.eventText(MAIN, Events.MESSAGE_DELIVERED, Json.write(new Receipts.Delivered(ids, recipientId, StoredMessage.iso(at)))));
     for (Socket s : sockets) {
-      s.sendEncoded(packet);
+      s.sendPrepared(packet);
     }
   }
 
@@ -440,9 +441,10 @@ public final class ChatService implements NamespaceHandler {
                 String readAt = StoredMessage.iso(Instant.ofEpochMilli(clock.millis()));
                 bySender.forEach(
                     (sender, ids) -> {
-                      String packet = SocketCodec.eventText(MAIN, Events.MESSAGE_READ, Json.write(new Receipts.Read(ids, session.userId(), readAt)));
+                      PreparedMessage packet =
+                          PreparedMessage.of(SocketCodec.eventText(MAIN, Events.MESSAGE_READ, Json.write(new Receipts.Read(ids, session.userId(), readAt))));
                       for (Socket s : presence.socketsOf(sender)) {
-                        s.sendEncoded(packet);
+                        s.sendPrepared(packet);
                       }
                     });
                 return marks.stream().map(MessageStore.ReadMark::id).toList();

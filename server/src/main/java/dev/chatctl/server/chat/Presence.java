@@ -5,6 +5,7 @@ import dev.chatctl.protocol.chat.Events;
 import dev.chatctl.protocol.chat.UserPresence;
 import dev.chatctl.protocol.socketio.SocketCodec;
 import dev.chatctl.protocol.socketio.SocketPacket;
+import dev.chatctl.server.engineio.PreparedMessage;
 import dev.chatctl.server.socketio.Socket;
 import dev.chatctl.server.store.StoreWriter;
 import java.util.ArrayList;
@@ -138,10 +139,11 @@ public final class Presence implements StoreWriter.Inboxes {
       }
       try {
         String event = t.online() ? Events.USER_ONLINE : Events.USER_OFFLINE;
-        String packet = SocketCodec.eventText(SocketPacket.MAIN_NAMESPACE, event, Json.write(new UserPresence(t.userId())));
+        PreparedMessage message =
+            PreparedMessage.of(SocketCodec.eventText(SocketPacket.MAIN_NAMESPACE, event, Json.write(new UserPresence(t.userId()))));
         for (Socket socket : sockets) {
           if (socket != t.cause()) {
-            socket.sendEncoded(packet);
+            socket.sendPrepared(message);
           }
         }
       } catch (RuntimeException e) {

@@ -11,11 +11,8 @@ import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import io.undertow.util.SameThreadExecutor;
-import io.undertow.websockets.WebSocketConnectionCallback;
+import io.undertow.server.HttpUpgradeListener;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
-import io.undertow.websockets.core.WebSocketChannel;
-import io.undertow.websockets.core.WebSockets;
-import io.undertow.websockets.spi.WebSocketHttpExchange;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -25,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.xnio.IoUtils;
+import org.xnio.StreamConnection;
 
 /**
  * The Engine.IO v4 endpoint ({@code /socket.io/}): opens sessions over HTTP long-polling or
@@ -163,24 +161,26 @@ public final class EngineIoServer implements HttpHandler {
 
   private record Target(EngineSession session, HandshakeRequest request) {}
 
-  /** WebSockets that completed their HTTP handshake. */
-  private final class Upgrades implements WebSocketConnectionCallback {
+  /** WebSockets that completed their HTTP handshake (Undertow's), framed by {@link WsConnection}. */
+  private final class Upgrades implements HttpUpgradeListener {
     @Override
-    public void onConnect(WebSocketHttpExchange exchange, WebSocketChannel channel) {
+    public void handleUpgrade(StreamConnection connection, HttpServerExchange exchange) {
       Target target = exchange.getAttachment(TARGET);
       if (target == null) {
-        IoUtils.safeClose(channel);
-      } else if (target.session() != null) {
-        target.session().attachProbe(channel);
-      } else {
-        EngineSession session = new EngineSession(EngineIoServer.this, newSid(), target.request(), channel.getIoThread());
-        sessions.put(session.sid(), session);
-        session.useWebSocket(channel);
-        WebSockets.sendText(
-            EnginePacket.Type.OPEN.digit + Json.write(handshake(session, List.of())), channel, null);
-        session.setHandler(listener.onOpen(session));
-        session.schedulePing();
+        IoUtils.safeClose(connection);
+        return;
       }
+      WsConnection ws = WsConnection.over(connection, options.maxPayload(), options.maxBufferedBytes());
+      if (target.session() != null) {
+        target.session().attachProbe(ws);
+        return;
+      }
+      EngineSession session = new EngineSession(EngineIoServer.this, newSid(), target.request(), ws.ioThread());
+      sessions.put(session.sid(), session);
+      ws.sendText(EnginePacket.Type.OPEN.digit + Json.write(handshake(session, List.of())));
+      session.useWebSocket(ws);
+      session.setHandler(listener.onOpen(session));
+      session.schedulePing();
     }
   }
 

@@ -4,19 +4,10 @@ import dev.chatctl.protocol.ProtocolException;
 import dev.chatctl.protocol.engineio.EngineCodec;
 import dev.chatctl.protocol.engineio.EnginePacket;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.websockets.core.AbstractReceiveListener;
-import io.undertow.websockets.core.BufferedBinaryMessage;
-import io.undertow.websockets.core.BufferedTextMessage;
-import io.undertow.websockets.core.WebSocketCallback;
-import io.undertow.websockets.core.WebSocketChannel;
-import io.undertow.websockets.core.WebSockets;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.xnio.IoUtils;
-import org.xnio.Pooled;
 import org.xnio.XnioExecutor;
 import org.xnio.XnioIoThread;
 
@@ -63,14 +54,14 @@ public final class EngineSession {
   private final XnioIoThread timerThread;
   private Handler handler;
   /** The WebSocket, once it is the transport; written without the monitor. */
-  private volatile WebSocketChannel socket;
+  private volatile WsConnection socket;
 
   // guarded by this
   private State state = State.OPEN;
   private boolean handlerNotified;
   private List<Object> buffer; // polling: String frames (type digit first) and byte[] messages
   private HttpServerExchange poll; // polling: the GET waiting for packets
-  private WebSocketChannel probe; // an upgrade in progress
+  private WsConnection probe; // an upgrade in progress
   private XnioExecutor.Key pingTimer;
   private XnioExecutor.Key pongTimer;
   private XnioExecutor.Key upgradeTimer;
@@ -110,8 +101,8 @@ public final class EngineSession {
 
   /** Runs a task on this session's I/O thread, after what that thread has queued already. */
   public void execute(Runnable task) {
-    WebSocketChannel ws = socket;
-    (ws != null ? ws.getIoThread() : timerThread).execute(task);
+    WsConnection ws = socket;
+    (ws != null ? ws.ioThread() : timerThread).execute(task);
   }
 
   /** Runs a task after a delay on this session's timer thread; returns its key for cancelling. */
@@ -134,15 +125,29 @@ public final class EngineSession {
     sendFrames(EnginePacket.Type.MESSAGE.digit + text, binaries);
   }
 
+  /** Sends a message prepared once for many sessions (its WebSocket frame is shared). */
+  public void send(PreparedMessage message) {
+    WsConnection ws = socket;
+    if (ws != null) {
+      synchronized (this) {
+        if (state == State.OPEN && socket == ws) {
+          ws.send(message.frame());
+          return;
+        }
+      }
+    }
+    sendFrames(message.text(), List.of());
+  }
+
   private synchronized void sendFrames(String text, List<byte[]> binaries) {
     if (state != State.OPEN) {
       return;
     }
-    WebSocketChannel ws = socket;
+    WsConnection ws = socket;
     if (ws != null) {
-      write(ws, text);
+      ws.sendText(text);
       for (byte[] binary : binaries) {
-        write(ws, binary);
+        ws.sendBinary(binary);
       }
       return;
     }
@@ -157,30 +162,6 @@ public final class EngineSession {
   private void sendControl(char type) {
     sendFrames(String.valueOf(type), List.of()); // reuses the MESSAGE path's ordering
   }
-
-  /**
-   * Writes a frame to a WebSocket. Undertow queues it and flushes it on the channel's I/O thread,
-   * so this is safe from any thread; a write error closes the channel from that I/O thread, never
-   * from the caller's stack (which may hold this session's monitor).
-   */
-  private static void write(WebSocketChannel ws, Object frame) {
-    if (frame instanceof String text) {
-      WebSockets.sendText(text, ws, CLOSE_ON_ERROR);
-    } else {
-      WebSockets.sendBinary(ByteBuffer.wrap((byte[]) frame), ws, CLOSE_ON_ERROR);
-    }
-  }
-
-  private static final WebSocketCallback<Void> CLOSE_ON_ERROR =
-      new WebSocketCallback<>() {
-        @Override
-        public void complete(WebSocketChannel channel, Void context) {}
-
-        @Override
-        public void onError(WebSocketChannel channel, Void context, Throwable throwable) {
-          channel.getIoThread().execute(() -> IoUtils.safeClose(channel));
-        }
-      };
 
   private List<Object> buffer() {
     if (buffer == null) {
@@ -298,49 +279,46 @@ public final class EngineSession {
   // ------------------------------------------------------------------ websocket transport
 
   /** Makes a freshly opened WebSocket the transport of this new session. */
-  void useWebSocket(WebSocketChannel channel) {
-    socket = channel;
-    channel.getReceiveSetter().set(new Receiver(false));
-    channel.addCloseTask(ch -> onWebSocketClosed(ch));
-    channel.resumeReceives();
+  void useWebSocket(WsConnection ws) {
+    socket = ws;
+    ws.start(new Receiver(false));
   }
 
   /** A WebSocket opened with this session's sid: the start of an upgrade from polling. */
-  void attachProbe(WebSocketChannel channel) {
+  void attachProbe(WsConnection ws) {
     synchronized (this) {
       if (state == State.OPEN && socket == null && probe == null) {
-        probe = channel;
-        upgradeTimer = schedule(() -> abandonProbe(channel), server.options().upgradeTimeout().toMillis());
-        channel.getReceiveSetter().set(new Receiver(true));
-        channel.addCloseTask(ch -> onWebSocketClosed(ch));
-        channel.resumeReceives();
+        probe = ws;
+        upgradeTimer = schedule(() -> abandonProbe(ws), server.options().upgradeTimeout().toMillis());
+        ws.start(new Receiver(true));
         return;
       }
     }
-    IoUtils.safeClose(channel); // already upgraded, upgrading, or closed
+    ws.start(new Receiver(true)); // already upgraded, upgrading, or closed: engine.io closes it
+    ws.close(WsConnection.NORMAL);
   }
 
-  private void abandonProbe(WebSocketChannel channel) {
+  private void abandonProbe(WsConnection ws) {
     synchronized (this) {
-      if (probe != channel) {
+      if (probe != ws) {
         return;
       }
       probe = null;
     }
-    IoUtils.safeClose(channel);
+    ws.abort();
   }
 
-  private void onProbeFrame(WebSocketChannel channel, String text) {
+  private void onProbeFrame(WsConnection ws, String text) {
     if (text.equals("2probe")) {
-      WebSockets.sendText("3probe", channel, null);
+      ws.sendText("3probe");
       synchronized (this) {
-        if (poll != null && probe == channel && noopTimer == null) {
+        if (poll != null && probe == ws && noopTimer == null) {
           noopTimer = schedule(this::answerPollWithNoop, PROBE_POLL_NOOP_MILLIS);
         }
       }
     } else if (text.equals(String.valueOf(EnginePacket.Type.UPGRADE.digit))) {
       synchronized (this) {
-        if (probe != channel || state != State.OPEN) {
+        if (probe != ws || state != State.OPEN) {
           return;
         }
         probe = null;
@@ -355,32 +333,36 @@ public final class EngineSession {
         }
         if (buffer != null) {
           for (Object frame : buffer) {
-            write(channel, frame);
+            if (frame instanceof String t) {
+              ws.sendText(t);
+            } else {
+              ws.sendBinary((byte[]) frame);
+            }
           }
           buffer = null;
         }
-        channel.getReceiveSetter().set(new Receiver(false));
-        socket = channel; // published last: senders that see it find the buffer already moved
+        ws.listen(new Receiver(false));
+        socket = ws; // published last: senders that see it find the buffer already moved
       }
     }
   }
 
-  private void onWebSocketClosed(WebSocketChannel channel) {
+  private void onWebSocketClosed(WsConnection ws) {
     synchronized (this) {
-      if (probe == channel) {
+      if (probe == ws) {
         probe = null;
         cancel(upgradeTimer);
         return;
       }
-      if (socket != channel) {
+      if (socket != ws) {
         return;
       }
     }
     close(TRANSPORT_CLOSE, true);
   }
 
-  /** Reads frames of one WebSocket (the transport, or a probe during an upgrade). */
-  private final class Receiver extends AbstractReceiveListener {
+  /** Reads the frames of one WebSocket (the transport, or a probe during an upgrade). */
+  private final class Receiver implements WsConnection.Listener {
     private final boolean probing;
 
     Receiver(boolean probing) {
@@ -388,10 +370,9 @@ public final class EngineSession {
     }
 
     @Override
-    protected void onFullTextMessage(WebSocketChannel channel, BufferedTextMessage message) {
-      String text = message.getData();
+    public void onText(WsConnection ws, String text) {
       if (probing) {
-        onProbeFrame(channel, text);
+        onProbeFrame(ws, text);
         return;
       }
       EnginePacket packet;
@@ -405,34 +386,15 @@ public final class EngineSession {
     }
 
     @Override
-    protected void onFullBinaryMessage(WebSocketChannel channel, BufferedBinaryMessage message) {
-      Pooled<ByteBuffer[]> data = message.getData();
-      byte[] bytes;
-      try {
-        ByteBuffer merged = WebSockets.mergeBuffers(data.getResource());
-        bytes = new byte[merged.remaining()];
-        merged.get(bytes);
-      } finally {
-        data.free();
-      }
+    public void onBinary(WsConnection ws, byte[] data) {
       if (!probing) {
-        onPacket(EnginePacket.message(bytes));
+        onPacket(EnginePacket.message(data));
       }
     }
 
     @Override
-    protected void onError(WebSocketChannel channel, Throwable error) {
-      IoUtils.safeClose(channel); // too large (maxPayload) or broken: the close task ends the session
-    }
-
-    @Override
-    protected long getMaxTextBufferSize() {
-      return server.options().maxPayload();
-    }
-
-    @Override
-    protected long getMaxBinaryBufferSize() {
-      return server.options().maxPayload();
+    public void onClose(WsConnection ws) {
+      onWebSocketClosed(ws);
     }
   }
 
@@ -524,7 +486,7 @@ public final class EngineSession {
       cancel(noopTimer);
       pingTimer = pongTimer = upgradeTimer = noopTimer = null;
       if (probe != null) {
-        IoUtils.safeClose(probe);
+        probe.abort();
         probe = null;
       }
       closedByClient = byClient;
@@ -555,13 +517,12 @@ public final class EngineSession {
       notify = handlerNotified ? null : handler;
       handlerNotified = true;
     }
-    WebSocketChannel ws = socket;
+    WsConnection ws = socket;
     if (ws != null) {
       if (byClient || reason.equals(PING_TIMEOUT) || reason.equals(TRANSPORT_ERROR)) {
-        IoUtils.safeClose(ws);
+        ws.abort();
       } else {
-        WebSockets.sendClose(1000, "", ws, null); // after the frames already queued
-        ws.getIoThread().executeAfter(() -> IoUtils.safeClose(ws), 5, TimeUnit.SECONDS);
+        ws.close(WsConnection.NORMAL); // after the frames already queued
       }
     }
     if (notify != null) {

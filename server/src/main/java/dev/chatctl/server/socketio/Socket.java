@@ -7,6 +7,7 @@ import dev.chatctl.protocol.Json;
 import dev.chatctl.protocol.socketio.SocketCodec;
 import dev.chatctl.protocol.socketio.SocketPacket;
 import dev.chatctl.server.engineio.HandshakeRequest;
+import dev.chatctl.server.engineio.PreparedMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -89,6 +90,25 @@ public final class Socket {
     }
   }
 
+  /**
+   * Sends a packet prepared once for many sockets of this socket's namespace (a broadcast): its
+   * WebSocket frame is built once and shared.
+   */
+  public void sendPrepared(PreparedMessage message) {
+    if (!connected) {
+      return;
+    }
+    if (held != null) {
+      synchronized (this) {
+        if (held != null) {
+          held.add(new Object[] {message, null});
+          return;
+        }
+      }
+    }
+    client.session().send(message);
+  }
+
   /** Emits an event and calls {@code callback} with the client's acknowledgement. */
   public void emitWithAck(String event, Consumer<List<JsonNode>> callback, Object... args) {
     ArrayNode data = JsonNodeFactory.instance.arrayNode(args.length + 1);
@@ -144,9 +164,13 @@ public final class Socket {
     held = null;
     if (waiting != null && connected) {
       for (Object[] frame : waiting) {
-        @SuppressWarnings("unchecked")
-        List<byte[]> attachments = (List<byte[]>) frame[1];
-        client.session().send((String) frame[0], attachments);
+        if (frame[0] instanceof PreparedMessage prepared) {
+          client.session().send(prepared);
+        } else {
+          @SuppressWarnings("unchecked")
+          List<byte[]> attachments = (List<byte[]>) frame[1];
+          client.session().send((String) frame[0], attachments);
+        }
       }
     }
   }
