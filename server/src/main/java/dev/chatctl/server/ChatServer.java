@@ -91,6 +91,10 @@ public final class ChatServer implements AutoCloseable {
               }
             })
             .setSocketOption(Options.BACKLOG, 8192)
+            // Undertow's request timeouts keep a timer per connection, also for as long as an
+            // upgraded WebSocket lives; the Engine.IO heartbeat already ends dead sessions.
+            .setServerOption(io.undertow.UndertowOptions.NO_REQUEST_TIMEOUT, -1)
+            .setServerOption(io.undertow.UndertowOptions.REQUEST_PARSE_TIMEOUT, -1)
             .setWorkerThreads(Math.max(4, Runtime.getRuntime().availableProcessors() * 2))
             .build();
     try {
@@ -107,7 +111,8 @@ public final class ChatServer implements AutoCloseable {
     this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
     long refresh = Math.max(1_000, Math.min(60_000, config.recoveryWindow().toMillis() / 4));
     this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("chatctl-housekeeping"));
-    housekeeping.scheduleAtFixedRate(chat::refreshSessions, refresh, refresh, TimeUnit.MILLISECONDS);
+    housekeeping.scheduleAtFixedRate(guarded(chat::refreshSessions), refresh, refresh, TimeUnit.MILLISECONDS);
+    housekeeping.scheduleAtFixedRate(guarded(chat::expireTokens), ChatService.EXPIRY_SWEEP_MILLIS, ChatService.EXPIRY_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   /** Opens and migrates the database, then serves. */
@@ -198,6 +203,17 @@ public final class ChatServer implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  /** A periodic task that survives its own failures (a scheduled executor drops a task that throws). */
+  private static Runnable guarded(Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        log.error("housekeeping task failed", e);
+      }
+    };
   }
 
   private static java.util.concurrent.ThreadFactory named(String prefix) {

@@ -157,23 +157,43 @@ public final class ChatService implements NamespaceHandler {
     openInbox(socket, session, 0);
   }
 
-  /** A token that expires while connected ends the connection at its exp. */
+  /**
+   * A token that expires while connected ends the connection at its exp: at once when it was
+   * accepted inside the clock skew, else by {@link #expireTokens}.
+   */
   private void scheduleExpiry(Socket socket, ChatSession session) {
     Long exp = session.identity.expiresAt();
-    if (exp == null) {
-      return;
-    }
-    long delay = exp * 1000 - clock.millis();
-    Runnable expire = () -> {
-      socket.emitJson(Events.AUTH_EXPIRED, "{\"code\":\"TOKEN_EXPIRED\"}");
-      socket.disconnect(true);
-    };
-    if (delay <= 0) {
-      expire.run(); // accepted inside the clock skew: ended at once
-    } else {
-      session.expiry = socket.schedule(expire, delay);
+    if (exp != null && exp * 1000 <= clock.millis()) {
+      expire(socket, session);
     }
   }
+
+  private void expire(Socket socket, ChatSession session) {
+    if (session.expired) {
+      return;
+    }
+    session.expired = true;
+    socket.emitJson(Events.AUTH_EXPIRED, "{\"code\":\"TOKEN_EXPIRED\"}");
+    socket.disconnect(true);
+  }
+
+  /**
+   * Ends the connections whose token has expired (run every {@link #EXPIRY_SWEEP_MILLIS}: one
+   * sweep for every socket rather than a timer each).
+   */
+  public void expireTokens() {
+    long now = clock.millis();
+    for (Socket socket : presence.sockets()) {
+      ChatSession session = socket.state();
+      Long exp = session.identity.expiresAt();
+      if (exp != null && exp * 1000 <= now) {
+        expire(socket, session);
+      }
+    }
+  }
+
+  /** How often expired tokens are looked for: how late after its exp a connection may end. */
+  public static final long EXPIRY_SWEEP_MILLIS = 250;
 
   /** Writes the socket's backlog page by page; then it takes live messages. */
   private void openInbox(Socket socket, ChatSession session, long cursor) {
@@ -210,9 +230,6 @@ public final class ChatService implements NamespaceHandler {
   public void onDisconnect(Socket socket, String reason) {
     ChatSession session = socket.state();
     session.ready = false;
-    if (session.expiry != null) {
-      session.expiry.remove();
-    }
     presence.remove(socket, session.userId());
     metrics.disconnections.increment();
     writer.submit(new StoreOp.Touch(List.of(session.pid), false, new CompletableFuture<>()));

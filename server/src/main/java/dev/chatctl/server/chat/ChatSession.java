@@ -2,7 +2,6 @@ package dev.chatctl.server.chat;
 
 import dev.chatctl.server.auth.Identity;
 import dev.chatctl.server.store.UserRecord;
-import org.xnio.XnioExecutor;
 
 /**
  * The chat state of one socket: who it is, its recovery session, whether it takes live messages
@@ -18,7 +17,8 @@ final class ChatSession {
   final Replies replies = new Replies();
   /** Takes live messages: its backlog has been written. */
   volatile boolean ready;
-  XnioExecutor.Key expiry;
+  /** Its token's expiry has been announced. */
+  volatile boolean expired;
 
   ChatSession(Identity identity, String pid, boolean recovered, Long replayAfter, UserRecord user) {
     this.identity = identity;

@@ -43,10 +43,29 @@ public final class EngineIoServer implements HttpHandler {
   private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
   private final WebSocketProtocolHandshakeHandler webSocketHandshake;
 
+  private final java.util.concurrent.ScheduledExecutorService heartbeat;
+
   public EngineIoServer(EngineOptions options, EngineListener listener) {
     this.options = options;
     this.listener = listener;
     this.webSocketHandshake = new WebSocketProtocolHandshakeHandler(new Upgrades());
+    // one heartbeat for every session, fine enough for the ping settings
+    long tick = Math.clamp(Math.min(options.pingInterval().toMillis(), options.pingTimeout().toMillis()) / 4, 10, 1000);
+    this.heartbeat =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("chatctl-heartbeat").daemon(true).unstarted(r));
+    heartbeat.scheduleAtFixedRate(this::beat, tick, tick, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  private void beat() {
+    long now = System.nanoTime();
+    for (EngineSession session : sessions.values()) {
+      try {
+        session.heartbeat(now);
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(EngineIoServer.class).error("heartbeat of {} failed", session.sid(), e);
+      }
+    }
   }
 
   public EngineOptions options() {
@@ -58,8 +77,9 @@ public final class EngineIoServer implements HttpHandler {
     return sessions.size();
   }
 
-  /** Closes every session (server shutdown). */
+  /** Closes every session and stops the heartbeat (server shutdown). */
   public void closeAll() {
+    heartbeat.shutdownNow();
     for (EngineSession session : List.copyOf(sessions.values())) {
       session.close(EngineSession.SERVER_SHUTTING_DOWN, false);
     }
@@ -142,7 +162,6 @@ public final class EngineIoServer implements HttpHandler {
     EngineSession session = new EngineSession(this, newSid(), request, timerThread);
     sessions.put(session.sid(), session);
     session.setHandler(listener.onOpen(session));
-    session.schedulePing();
     return session;
   }
 
@@ -180,8 +199,7 @@ public final class EngineIoServer implements HttpHandler {
       ws.sendText(EnginePacket.Type.OPEN.digit + Json.write(handshake(session, List.of())));
       session.useWebSocket(ws);
       session.setHandler(listener.onOpen(session));
-      session.schedulePing();
-    }
+      }
   }
 
   // ------------------------------------------------------------------ helpers
@@ -194,7 +212,11 @@ public final class EngineIoServer implements HttpHandler {
 
   private static HandshakeRequest handshakeRequest(HttpServerExchange exchange) {
     Map<String, String> query = new HashMap<>(4);
-    exchange.getQueryParameters().forEach((name, values) -> query.put(name, values.getFirst()));
+    exchange.getQueryParameters().forEach((name, values) -> {
+      if (!ENGINE_PARAMETERS.contains(name)) { // Engine.IO's own are no use to the application
+        query.put(name, values.getFirst());
+      }
+    });
     Map<String, String> headers = new HashMap<>(4);
     for (String name : HandshakeRequest.KEPT_HEADERS) {
       String value = exchange.getRequestHeaders().getFirst(name);
@@ -206,6 +228,8 @@ public final class EngineIoServer implements HttpHandler {
         exchange.getSourceAddress() == null ? null : exchange.getSourceAddress().getAddress().getHostAddress();
     return new HandshakeRequest(Map.copyOf(query), Map.copyOf(headers), address);
   }
+
+  private static final java.util.Set<String> ENGINE_PARAMETERS = java.util.Set.of("EIO", "transport", "sid", "t", "b64");
 
   private static String first(Map<String, Deque<String>> query, String name) {
     Deque<String> values = query.get(name);

@@ -62,8 +62,6 @@ public final class EngineSession {
   private List<Object> buffer; // polling: String frames (type digit first) and byte[] messages
   private HttpServerExchange poll; // polling: the GET waiting for packets
   private WsConnection probe; // an upgrade in progress
-  private XnioExecutor.Key pingTimer;
-  private XnioExecutor.Key pongTimer;
   private XnioExecutor.Key upgradeTimer;
   private XnioExecutor.Key closeTimer;
   private XnioExecutor.Key noopTimer;
@@ -76,6 +74,8 @@ public final class EngineSession {
     this.sid = sid;
     this.request = request;
     this.timerThread = timerThread;
+    // the first ping is due one interval after the session opens (the heartbeat may see it at once)
+    this.pingDueNanos = System.nanoTime() + server.options().pingInterval().toNanos();
   }
 
   public String sid() {
@@ -234,7 +234,7 @@ public final class EngineSession {
 
   private boolean closeIfPongOverdue(HttpServerExchange exchange) {
     synchronized (this) {
-      if (!pongOverdue()) {
+      if (!pongOverdue(System.nanoTime())) {
         return false;
       }
     }
@@ -419,44 +419,42 @@ public final class EngineSession {
     }
   }
 
-  /** Starts the heartbeat: a ping every pingInterval, each to be answered within pingTimeout. */
-  void schedulePing() {
+  /**
+   * One step of the heartbeat, from the server's heartbeat thread (one for every session, rather
+   * than timers per session): pings when a ping is due, closes when the last one went unanswered
+   * for pingTimeout.
+   */
+  void heartbeat(long now) {
+    boolean ping = false;
     synchronized (this) {
       if (state != State.OPEN) {
         return;
       }
-      pingDueNanos = System.nanoTime() + server.options().pingInterval().toNanos();
-      pingTimer = schedule(this::ping, server.options().pingInterval().toMillis());
-    }
-  }
-
-  private void ping() {
-    synchronized (this) {
-      if (state != State.OPEN) {
-        return;
+      if (!awaitingPong && now - pingDueNanos >= 0) {
+        awaitingPong = true;
+        ping = true;
       }
-      pingTimer = null;
-      awaitingPong = true;
-      // the deadline counts from when the ping was due, not from when the timer ran
-      long left = pingDueNanos + server.options().pingTimeout().toNanos() - System.nanoTime();
-      pongTimer = schedule(() -> close(PING_TIMEOUT, false), Math.max(0, left / 1_000_000));
     }
-    sendControl(EnginePacket.Type.PING.digit);
+    if (pongOverdue(now)) {
+      close(PING_TIMEOUT, false);
+    } else if (ping) {
+      sendControl(EnginePacket.Type.PING.digit);
+    }
   }
 
-  /** True when a ping went unanswered past its deadline (the timer may not have run yet). */
-  private boolean pongOverdue() {
-    return awaitingPong
-        && System.nanoTime() - (pingDueNanos + server.options().pingTimeout().toNanos()) >= 0;
+  /**
+   * True when a ping went unanswered past its deadline, counted from when the ping was due (the
+   * heartbeat may not have come round yet).
+   */
+  private synchronized boolean pongOverdue(long now) {
+    return awaitingPong && now - (pingDueNanos + server.options().pingTimeout().toNanos()) >= 0;
   }
 
   private void onPong() {
     synchronized (this) {
-      awaitingPong = false;
-      cancel(pongTimer);
-      pongTimer = null;
-      if (pingTimer == null) {
-        schedulePing();
+      if (awaitingPong) {
+        awaitingPong = false;
+        pingDueNanos = System.nanoTime() + server.options().pingInterval().toNanos();
       }
     }
   }
@@ -480,11 +478,9 @@ public final class EngineSession {
       if (state != State.OPEN) {
         return;
       }
-      cancel(pingTimer);
-      cancel(pongTimer);
       cancel(upgradeTimer);
       cancel(noopTimer);
-      pingTimer = pongTimer = upgradeTimer = noopTimer = null;
+      upgradeTimer = noopTimer = null;
       if (probe != null) {
         probe.abort();
         probe = null;

@@ -60,7 +60,7 @@ public final class WsConnection {
   private final ConduitStreamSinkChannel sink;
   private final int maxMessage;
   private final long maxBufferedBytes;
-  private final Runnable flushTask = this::flush;
+  private final Events events = new Events();
   private volatile Listener listener;
 
   // read state: I/O thread only
@@ -100,13 +100,30 @@ public final class WsConnection {
   /** Starts reading, reporting to {@code listener}. */
   public void start(Listener listener) {
     this.listener = listener;
-    connection.setCloseListener(c -> onClosed());
-    source.getReadSetter().set(c -> onReadable());
-    sink.getWriteSetter().set(c -> {
-      sink.suspendWrites();
-      flush();
-    });
+    connection.setCloseListener(events);
+    source.getReadSetter().set(events);
+    sink.getWriteSetter().set(events);
     source.resumeReads();
+  }
+
+  /** The connection's events and the flush task, in one object (an idle socket costs little). */
+  private final class Events implements org.xnio.ChannelListener<java.nio.channels.Channel>, Runnable {
+    @Override
+    public void handleEvent(java.nio.channels.Channel channel) {
+      if (channel == source) {
+        onReadable();
+      } else if (channel == sink) {
+        sink.suspendWrites();
+        flush();
+      } else {
+        onClosed();
+      }
+    }
+
+    @Override
+    public void run() {
+      flush();
+    }
   }
 
   /** Sends to another listener from now on (a probe becoming the transport). */
@@ -152,7 +169,7 @@ public final class WsConnection {
     if (Thread.currentThread() == io) {
       flush();
     } else {
-      io.execute(flushTask);
+      io.execute(events);
     }
   }
 

@@ -35,8 +35,8 @@ final class SocketIoClient implements EngineSession.Handler {
   private final SerialExecutor serial = new SerialExecutor();
   private final SocketCodec.Decoder decoder = new SocketCodec.Decoder();
   // touched only on the serial executor
-  private final Map<String, Socket> sockets = new LinkedHashMap<>(2);
-  private final Set<String> connecting = new HashSet<>(2);
+  private final SocketSet sockets = new SocketSet();
+  private Set<String> connecting; // namespaces whose CONNECT is being decided; null when none
   private XnioExecutor.Key connectTimer;
   private boolean closed;
 
@@ -99,8 +99,7 @@ final class SocketIoClient implements EngineSession.Handler {
       if (connectTimer != null) {
         connectTimer.remove();
       }
-      List<Socket> gone = new ArrayList<>(sockets.values());
-      sockets.clear();
+      List<Socket> gone = sockets.clear();
       for (Socket socket : gone) {
         end(socket, reason);
       }
@@ -121,7 +120,7 @@ final class SocketIoClient implements EngineSession.Handler {
       case CONNECT -> connect(namespace, packet.data());
       case DISCONNECT -> {
         if (socket != null) {
-          sockets.remove(namespace);
+          sockets.remove(socket);
           end(socket, "client namespace disconnect");
         }
       }
@@ -167,9 +166,13 @@ final class SocketIoClient implements EngineSession.Handler {
               .text());
       return;
     }
-    if (sockets.containsKey(namespace) || !connecting.add(namespace)) {
+    if (sockets.contains(namespace) || (connecting != null && connecting.contains(namespace))) {
       return; // already connected or connecting
     }
+    if (connecting == null) {
+      connecting = new HashSet<>(2);
+    }
+    connecting.add(namespace);
     JsonNode payload = auth != null ? auth : JsonNodeFactory.instance.objectNode();
     handler
         .admit(session.request(), payload)
@@ -180,6 +183,9 @@ final class SocketIoClient implements EngineSession.Handler {
 
   private void admitted(String namespace, NamespaceHandler handler, Admission admission, Throwable error) {
     connecting.remove(namespace);
+    if (connecting.isEmpty()) {
+      connecting = null;
+    }
     if (closed) {
       return;
     }
@@ -196,7 +202,7 @@ final class SocketIoClient implements EngineSession.Handler {
                   .text());
       case Admission.Accepted accepted -> {
         Socket socket = new Socket(newId(), namespace, this, accepted.state());
-        sockets.put(namespace, socket);
+        sockets.put(socket);
         if (connectTimer != null) {
           connectTimer.remove();
           connectTimer = null;
@@ -222,7 +228,7 @@ final class SocketIoClient implements EngineSession.Handler {
 
   void disconnect(Socket socket, boolean closeConnection) {
     serial.execute(() -> {
-      if (sockets.remove(socket.namespace(), socket)) {
+      if (sockets.remove(socket)) {
         socket.releaseOutput(); // what was emitted before the disconnect goes first
         socket.send(new SocketPacket(SocketPacket.Type.DISCONNECT, socket.namespace(), SocketPacket.NO_ACK, null));
         end(socket, "server namespace disconnect");
