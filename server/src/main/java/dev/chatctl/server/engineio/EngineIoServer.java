@@ -49,8 +49,8 @@ public final class EngineIoServer implements HttpHandler {
     this.options = options;
     this.listener = listener;
     this.webSocketHandshake = new WebSocketProtocolHandshakeHandler(new Upgrades());
-    // one heartbeat for every session, fine enough for the ping settings
-    long tick = Math.clamp(Math.min(options.pingInterval().toMillis(), options.pingTimeout().toMillis()) / 4, 10, 1000);
+    // one heartbeat for every session, ticking at a twentieth of the smaller ping setting
+    long tick = Math.clamp(Math.min(options.pingInterval().toMillis(), options.pingTimeout().toMillis()) / 20, 5, 1000);
     this.heartbeat =
         java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("chatctl-heartbeat").daemon(true).unstarted(r));
