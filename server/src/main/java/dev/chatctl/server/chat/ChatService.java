@@ -122,6 +122,9 @@ public final class ChatService implements NamespaceHandler {
     CompletableFuture<StoreOp.Admitted> admitted = writer.submit(new StoreOp.Admit(identity, upsert, pid, offset, new CompletableFuture<>()));
     return admitted.handle(
         (a, error) -> {
+          if (error != null && (error instanceof StoreWriter.Stopped || error.getCause() instanceof StoreWriter.Stopped)) {
+            return new Admission.Dropped(); // stopping: the client reconnects to the next server
+          }
           if (error != null) {
             log.warn("connect of {} failed: {}", identity.userId(), error.getMessage());
             return refusal("Internal error", ErrorCode.INTERNAL);
@@ -197,8 +200,8 @@ public final class ChatService implements NamespaceHandler {
 
   /** Writes the socket's backlog page by page; then it takes live messages. */
   private void openInbox(Socket socket, ChatSession session, long cursor) {
-    CompletableFuture<StoreOp.Backlog> backlog =
-        writer.submit(new StoreOp.OpenInbox(session.userId(), session.replayAfter, cursor, new CompletableFuture<>()));
+    // the callback is attached before the operation is queued, so it runs on the writer thread
+    CompletableFuture<StoreOp.Backlog> backlog = new CompletableFuture<>();
     backlog.whenComplete(
         (page, error) -> {
           if (error != null) {
@@ -206,17 +209,22 @@ public final class ChatService implements NamespaceHandler {
             socket.disconnect(true); // the client reconnects (and recovers) rather than miss messages
             return;
           }
+          List<StoredMessage> newlyDelivered =
+              page.messages().stream().filter(m -> page.newlyDelivered().contains(m.id())).toList();
           if (!socket.connected()) {
-            undeliver(page.messages());
+            undeliver(newlyDelivered); // only what this page marked: a replay also holds messages delivered before
             return;
           }
-          Map<String, List<String>> bySender = new LinkedHashMap<>();
           for (StoredMessage m : page.messages()) {
             socket.emitJson(Events.MESSAGE_RECEIVE, Json.write(m.toMessage()), Json.write(m.offset()));
-            bySender.computeIfAbsent(m.senderId(), k -> new ArrayList<>()).add(m.id());
           }
           metrics.replayed.increment(page.messages().size());
-          Instant now = page.messages().isEmpty() ? null : page.messages().get(0).deliveredAt();
+          // receipts for what became delivered now, at the time this page marked it
+          Map<String, List<String>> bySender = new LinkedHashMap<>();
+          for (StoredMessage m : newlyDelivered) {
+            bySender.computeIfAbsent(m.senderId(), k -> new ArrayList<>()).add(m.id());
+          }
+          Instant now = newlyDelivered.isEmpty() ? null : newlyDelivered.get(0).deliveredAt();
           bySender.forEach((sender, ids) -> delivered(sender, session.userId(), ids, now));
           if (page.more()) {
             writer.afterThisBatch(() -> openInbox(socket, session, page.cursor()));
@@ -224,6 +232,7 @@ public final class ChatService implements NamespaceHandler {
             session.ready = true;
           }
         });
+    writer.submit(new StoreOp.OpenInbox(session.userId(), session.replayAfter, cursor, backlog));
   }
 
   @Override
@@ -301,10 +310,10 @@ public final class ChatService implements NamespaceHandler {
     long start = System.nanoTime();
     session.replies.add(
         () -> {
-          CompletableFuture<SendOutcome> stored =
-              writer.submit(new StoreOp.Send(session.userId(), message, new CompletableFuture<>()));
-          // recipients get the message in store order, as soon as it is stored
-          return stored.thenApply(
+          // recipients get the message in store order, as soon as it is stored: on the writer
+          // thread, where the callback runs because it is attached before the send is queued
+          CompletableFuture<SendOutcome> stored = new CompletableFuture<>();
+          CompletableFuture<Sent> sent = stored.thenApply(
               outcome -> {
                 if (!(outcome instanceof SendOutcome.Stored s)) {
                   return new Sent(outcome, null, null);
@@ -312,6 +321,8 @@ public final class ChatService implements NamespaceHandler {
                 String json = Json.write(s.message().toMessage()); // once, for every socket
                 return new Sent(outcome, json, s.created() ? deliver(s.message(), json) : null);
               });
+          writer.submit(new StoreOp.Send(session.userId(), message, stored));
+          return sent;
         },
         false,
         (sent, error) -> {
@@ -447,9 +458,8 @@ public final class ChatService implements NamespaceHandler {
   private void read(Socket socket, ChatSession session, ClientEvent.ReadMessages request, Ack ack) {
     session.replies.add(
         () -> {
-          CompletableFuture<List<MessageStore.ReadMark>> marked =
-              writer.submit(new StoreOp.Read(session.userId(), request.messageIds(), new CompletableFuture<>()));
-          return marked.thenApply(
+          CompletableFuture<List<MessageStore.ReadMark>> marked = new CompletableFuture<>();
+          CompletableFuture<List<String>> receipted = marked.thenApply(
               marks -> {
                 Map<String, List<String>> bySender = new LinkedHashMap<>();
                 for (MessageStore.ReadMark m : marks) {
@@ -466,6 +476,8 @@ public final class ChatService implements NamespaceHandler {
                     });
                 return marks.stream().map(MessageStore.ReadMark::id).toList();
               });
+          writer.submit(new StoreOp.Read(session.userId(), request.messageIds(), marked));
+          return receipted;
         },
         false,
         (ids, error) -> {

@@ -30,8 +30,10 @@ public record DatabaseUrl(
   /** The embedded database file: {@code <dataDir>/chatctl.mv.db}. */
   public static DatabaseUrl embedded(Path dataDir) {
     Path file = dataDir.toAbsolutePath().normalize().resolve("chatctl");
-    // AUTO_SERVER lets `chatctl users` and `chatctl db` open the file while `serve` holds it
-    String url = "jdbc:h2:file:" + file + ";DATABASE_TO_LOWER=TRUE;AUTO_SERVER=TRUE";
+    // AUTO_SERVER lets `chatctl users` and `chatctl db` open the file while `serve` holds it;
+    // WRITE_DELAY=0: a commit is on disk before it is acknowledged (H2 keeps it in memory for
+    // 500 ms by default, and a kill -9 would lose acknowledged messages and reuse their offsets)
+    String url = "jdbc:h2:file:" + file + ";DATABASE_TO_LOWER=TRUE;AUTO_SERVER=TRUE;WRITE_DELAY=0";
     return new DatabaseUrl(Kind.H2, url, "sa", "", null, "embedded H2 database " + dataDir.resolve("chatctl.mv.db"));
   }
 

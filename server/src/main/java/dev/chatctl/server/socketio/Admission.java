@@ -18,6 +18,12 @@ public sealed interface Admission {
     }
   }
 
+  /**
+   * No answer: the connection is closed, and the client reconnects (to a server that can decide;
+   * this one is stopping, say). A refusal would stop socket.io-client from reconnecting.
+   */
+  record Dropped() implements Admission {}
+
   /** The socket is refused with CONNECT_ERROR carrying {@code error}. */
   record Refused(JsonNode error) implements Admission {
 

@@ -194,6 +194,7 @@ final class SocketIoClient implements EngineSession.Handler {
       admission = Admission.Refused.of("Internal error", null);
     }
     switch (admission) {
+      case Admission.Dropped dropped -> session.close();
       case Admission.Refused refused ->
           session.send(
               SocketCodec.encode(

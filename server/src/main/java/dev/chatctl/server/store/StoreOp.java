@@ -45,8 +45,12 @@ public sealed interface StoreOp {
    */
   record OpenInbox(String userId, Long replayAfter, long cursor, CompletableFuture<Backlog> result) implements StoreOp {}
 
-  /** One page of a backlog; {@code more} when another page follows after {@code cursor}. */
-  record Backlog(List<StoredMessage> messages, boolean more, long cursor) {}
+  /**
+   * One page of a backlog; {@code more} when another page follows after {@code cursor}. {@code
+   * newlyDelivered}: the ids this page marked delivered (a recovery replay also holds messages
+   * delivered before, which are neither receipted again nor unmarked).
+   */
+  record Backlog(List<StoredMessage> messages, boolean more, long cursor, java.util.Set<String> newlyDelivered) {}
 
   /** Corrections of delivered_at made when messages were (or were not) written to a socket. */
   record Deliveries(List<String> delivered, List<String> undelivered, CompletableFuture<Void> result) implements StoreOp {}

@@ -139,7 +139,9 @@ public final class StoreWriter implements AutoCloseable {
   @Override
   public void close() {
     stopping = true;
-    thread.interrupt();
+    // woken by an operation that does nothing, not by an interrupt: interrupting a thread in the
+    // middle of H2's file I/O closes H2's file channel and loses the batch
+    queue.add(new Touch(List.of(), false, new CompletableFuture<>()));
     try {
       thread.join(TimeUnit.SECONDS.toMillis(30));
     } catch (InterruptedException e) {
@@ -154,7 +156,8 @@ public final class StoreWriter implements AutoCloseable {
       try {
         first = stopping ? queue.poll() : queue.poll(1, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
-        continue; // stopping: drain what is queued
+        Thread.currentThread().interrupt();
+        return;
       }
       if (first == null) {
         if (stopping) {
@@ -506,16 +509,18 @@ public final class StoreWriter implements AutoCloseable {
           }
         }
         List<StoredMessage> sent = new ArrayList<>(page.size());
+        Set<String> newlyDelivered = new HashSet<>();
         for (StoredMessage m : page) {
           if (m.deliveredAt() == null) {
             stamp.add(m.id());
+            newlyDelivered.add(m.id());
             sent.add(m.delivered(now));
           } else {
             sent.add(m);
           }
         }
         long cursor = page.isEmpty() ? Math.max(o.cursor(), o.replayAfter() == null ? o.cursor() : o.replayAfter()) : page.get(page.size() - 1).recipientSeq();
-        results[i] = new Backlog(sent, more, cursor);
+        results[i] = new Backlog(sent, more, cursor, newlyDelivered);
       }
       MessageStore.markDelivered(tx, stamp, now);
     }
