@@ -161,7 +161,6 @@ public final class Socket {
   /** Sends what waited, in order; from now on emits go out at once. */
   synchronized void releaseOutput() {
     List<Object[]> waiting = held;
-    held = null;
     if (waiting != null && connected) {
       for (Object[] frame : waiting) {
         if (frame[0] instanceof PreparedMessage prepared) {
@@ -173,6 +172,8 @@ public final class Socket {
         }
       }
     }
+    // cleared only now: a sender that finds it set waits on this monitor, and goes after these
+    held = null;
   }
 
   /** Sends a packet's frames now, or after the held ones. */
