@@ -1,10 +1,6 @@
 package dev.chatctl.cli;
 
-import dev.chatctl.server.config.DatabaseUrl;
-import dev.chatctl.server.config.Settings;
 import dev.chatctl.server.store.Database;
-import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.flywaydb.core.api.MigrationInfo;
 import picocli.CommandLine.Command;
@@ -26,12 +22,9 @@ public final class DbCommand implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
+  /** The server's database, as it is (migrate and info look before they touch). */
   static Database open(SettingsOptions options) {
-    Settings s = options.settings(Map.of());
-    String url = s.get("DATABASE_URL");
-    DatabaseUrl database =
-        url == null ? DatabaseUrl.embedded(Path.of(s.getOrDefault("CHATCTL_DATA_DIR", "data"))) : DatabaseUrl.parse(url);
-    return Database.open(database, 2);
+    return Database.open(options.database(), 2);
   }
 
   @Command(name = "migrate", mixinStandardHelpOptions = true, description = "Applies the pending migrations.", footer = ExitCodes.FOOTER)

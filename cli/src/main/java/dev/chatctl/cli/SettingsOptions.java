@@ -30,6 +30,15 @@ public final class SettingsOptions {
     return flags;
   }
 
+  /** The database of these settings: DATABASE_URL, else the embedded file in the data directory. */
+  dev.chatctl.server.config.DatabaseUrl database() {
+    Settings s = settings(Map.of());
+    String url = s.get("DATABASE_URL");
+    return url == null
+        ? dev.chatctl.server.config.DatabaseUrl.embedded(java.nio.file.Path.of(s.getOrDefault("CHATCTL_DATA_DIR", "data")))
+        : dev.chatctl.server.config.DatabaseUrl.parse(url);
+  }
+
   Settings settings(Map<String, String> more) {
     Map<String, String> all = flags();
     all.putAll(more);

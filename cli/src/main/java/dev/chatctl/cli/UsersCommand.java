@@ -1,17 +1,13 @@
 package dev.chatctl.cli;
 
 import dev.chatctl.protocol.Json;
-import dev.chatctl.server.config.DatabaseUrl;
-import dev.chatctl.server.config.Settings;
 import dev.chatctl.server.store.Database;
 import dev.chatctl.server.store.StoredMessage;
 import dev.chatctl.server.store.UserRecord;
 import dev.chatctl.server.store.UserStore;
-import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,11 +32,7 @@ public final class UsersCommand implements Runnable {
 
   /** The server's database, migrated. */
   static Database open(SettingsOptions options) {
-    Settings s = options.settings(Map.of());
-    String url = s.get("DATABASE_URL");
-    DatabaseUrl database =
-        url == null ? DatabaseUrl.embedded(Path.of(s.getOrDefault("CHATCTL_DATA_DIR", "data"))) : DatabaseUrl.parse(url);
-    return Database.openAndMigrate(database, 2);
+    return Database.openAndMigrate(options.database(), 2);
   }
 
   @Command(name = "add", mixinStandardHelpOptions = true, description = "Adds a user, or updates their name and email.", footer = ExitCodes.FOOTER)

@@ -344,30 +344,22 @@ public final class SocketClient implements AutoCloseable {
 
     @Override
     public void message(EngineConnection c, String text) {
-      if (c != connection) {
-        return;
-      }
-      SocketPacket packet;
-      try {
-        packet = decoder.decode(text);
-      } catch (ProtocolException e) {
-        c.close(false);
-        lost("parse error", e);
-        return;
-      }
-      if (packet != null) {
-        onPacket(c, packet);
-      }
+      received(c, () -> decoder.decode(text));
     }
 
     @Override
     public void binary(EngineConnection c, byte[] data) {
+      received(c, () -> decoder.decode(data));
+    }
+
+    /** A frame of the current connection, through the decoder: a whole packet, or null until one is. */
+    private void received(EngineConnection c, java.util.function.Supplier<SocketPacket> decode) {
       if (c != connection) {
         return;
       }
       SocketPacket packet;
       try {
-        packet = decoder.decode(data);
+        packet = decode.get();
       } catch (ProtocolException e) {
         c.close(false);
         lost("parse error", e);

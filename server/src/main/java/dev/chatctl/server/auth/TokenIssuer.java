@@ -1,7 +1,5 @@
 package dev.chatctl.server.auth;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chatctl.protocol.Json;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.AeadAlgorithm;
@@ -45,17 +43,9 @@ public final class TokenIssuer {
   /** An HS256 token for a user; null name, email and picture are left out; null ttl: no exp. */
   public String issue(String userId, String name, String email, String picture, Duration ttl) {
     long now = clock.millis() / 1000;
-    ObjectNode claims = JsonNodeFactory.instance.objectNode();
+    Map<String, Object> claims = new LinkedHashMap<>();
     claims.put("sub", userId);
-    if (name != null) {
-      claims.put("name", name);
-    }
-    if (email != null) {
-      claims.put("email", email);
-    }
-    if (picture != null) {
-      claims.put("picture", picture);
-    }
+    putProfile(claims, name, email, picture);
     claims.put("iat", now);
     if (ttl != null) {
       claims.put("exp", now + ttl.toSeconds());
@@ -104,9 +94,8 @@ public final class TokenIssuer {
         sessionClaims(userId, name, email, picture, ttl));
   }
 
-  private Map<String, Object> sessionClaims(String userId, String name, String email, String picture, Duration ttl) {
-    long now = clock.millis() / 1000;
-    Map<String, Object> claims = new LinkedHashMap<>();
+  /** The profile claims that are given (NextAuth puts them in this order). */
+  private static void putProfile(Map<String, Object> claims, String name, String email, String picture) {
     if (name != null) {
       claims.put("name", name);
     }
@@ -116,6 +105,12 @@ public final class TokenIssuer {
     if (picture != null) {
       claims.put("picture", picture);
     }
+  }
+
+  private Map<String, Object> sessionClaims(String userId, String name, String email, String picture, Duration ttl) {
+    long now = clock.millis() / 1000;
+    Map<String, Object> claims = new LinkedHashMap<>();
+    putProfile(claims, name, email, picture); // next-auth's order: the profile, then sub
     claims.put("sub", userId);
     claims.put("iat", now);
     claims.put("exp", now + (ttl == null ? DEFAULT_SESSION_MAX_AGE : ttl).toSeconds());
