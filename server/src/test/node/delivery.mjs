@@ -876,20 +876,25 @@ check('recovery: automatic reconnection while the sender keeps sending -> every 
   const proxy = await startProxy(ctx);
   const sa = await online(ctx, a);
   const sb = await recoverable(ctx, b, { base: proxy.url, reconnection: true, reconnectionDelay: 100, reconnectionDelayMax: 200, randomizationFactor: 0 });
+  let cutting = true; // the sender keeps sending until every cut has happened, however slow the machine
   const sending = (async () => {
     const all = [];
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; cutting || i < 20; i++) {
       all.push(...(await sendMany(ctx, sa, b.id, 10, `stream${i}`)));
       await sleep(20);
     }
     return all;
   })();
-  for (let i = 0; i < 3; i++) {
-    await sleep(100);
-    const pair = proxy.freeze();
-    for (let t = 0; t < 100 && !(pair.swallowed > 0); t++) await sleep(20); // until the server writes into it
-    proxy.cut(pair);
-    await until(sb, () => sb.connects.length >= i + 2, `reconnect ${i + 1} of ${sb.label}`, ctx);
+  try {
+    for (let i = 0; i < 3; i++) {
+      await sleep(100);
+      const pair = proxy.freeze();
+      for (let t = 0; t < 100 && !(pair.swallowed > 0); t++) await sleep(20); // until the server writes into it
+      proxy.cut(pair);
+      await until(sb, () => sb.connects.length >= i + 2, `reconnect ${i + 1} of ${sb.label}`, ctx);
+    }
+  } finally {
+    cutting = false;
   }
   const all = await sending;
   await receivesExactly(ctx, sb, all, { ms: 10_000 });
