@@ -1,5 +1,6 @@
 package dev.chatctl.cli;
 
+import dev.chatctl.cli.bench.BenchCommand;
 import dev.chatctl.server.config.ConfigException;
 import dev.chatctl.server.config.UnavailableException;
 import java.io.IOException;
