@@ -24,6 +24,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.InsertValuesStep10;
 import org.jooq.Record;
+import org.jooq.SQLDialect;
 import org.jooq.Row2;
 import org.jooq.SelectLimitPercentStep;
 import org.jooq.Table;
@@ -132,6 +133,10 @@ public final class MessageStore {
     if (messages.isEmpty()) {
       return;
     }
+    if (tx.dialect().family() == SQLDialect.POSTGRES && messages.size() > 1) {
+      insertUnnest(tx, messages);
+      return;
+    }
     InsertValuesStep10<MessagesRecord, String, String, String, String, String, String, OffsetDateTime, Long, Long, OffsetDateTime> insert =
         tx.insertInto(
             MESSAGES,
@@ -164,6 +169,45 @@ public final class MessageStore {
   }
 
   /**
+   * PostgreSQL: the same insert with one array per column ({@code unnest}), so the statement has ten
+   * parameters whatever the batch size: its text is the same every time (parsed and planned once
+   * per connection, not once per batch), and neither side renders or binds thousands of values.
+   * {@code seq} is taken after the ordering, so store order still follows the list.
+   */
+  private static void insertUnnest(DSLContext tx, List<NewMessage> messages) {
+    int n = messages.size();
+    String[] ids = new String[n];
+    String[] senders = new String[n];
+    String[] recipients = new String[n];
+    String[] contents = new String[n];
+    String[] sessions = new String[n];
+    String[] clientIds = new String[n];
+    OffsetDateTime[] created = new OffsetDateTime[n];
+    Long[] recipientSeqs = new Long[n];
+    OffsetDateTime[] delivered = new OffsetDateTime[n];
+    for (int i = 0; i < n; i++) {
+      NewMessage m = messages.get(i);
+      ids[i] = m.id();
+      senders[i] = m.senderId();
+      recipients[i] = m.recipientId();
+      contents[i] = m.content();
+      sessions[i] = m.sessionId();
+      clientIds[i] = m.clientMessageId();
+      created[i] = odt(m.createdAt());
+      recipientSeqs[i] = m.recipientSeq();
+      delivered[i] = odt(m.deliveredAt());
+    }
+    tx.execute(
+        "insert into messages (id, sender_id, recipient_id, content, session_id, client_message_id, created_at, seq, recipient_seq, delivered_at) "
+            + "select t.id, t.s, t.r, t.c, t.sid, t.cid, t.ca, nextval('messages_seq'), t.rs, t.da "
+            + "from unnest({0}::varchar[], {1}::varchar[], {2}::varchar[], {3}::varchar[], {4}::varchar[], {5}::varchar[], "
+            + "{6}::timestamptz[], {7}::bigint[], {8}::timestamptz[]) with ordinality as t(id, s, r, c, sid, cid, ca, rs, da, ord) "
+            + "order by t.ord",
+        val(ids), val(senders), val(recipients), val(contents), val(sessions), val(clientIds),
+        val(created), val(recipientSeqs), val(delivered));
+  }
+
+  /**
    * Keeps the conversation summary of newly stored messages: the last message of each (user,
    * other user) pair, both ways, and the recipient's unread count.
    */
@@ -184,6 +228,12 @@ public final class MessageStore {
         Summary r = pairs.get(received);
         pairs.put(received, new Summary(m, (r == null ? 0 : r.unread()) + 1));
       }
+    }
+    if (tx.dialect().family() == SQLDialect.POSTGRES && pairs.size() > 1) {
+      summarizeUnnest(tx, pairs.entrySet().stream()
+          .map(e -> new ConversationUpdate(e.getKey().userId(), e.getKey().peerId(), e.getValue().last(), e.getValue().unread()))
+          .toList());
+      return;
     }
     BatchBindStep upsert =
         tx.batch(
@@ -206,6 +256,32 @@ public final class MessageStore {
       upsert.bind(e.getKey().userId(), e.getKey().peerId(), last.id(), at, unread, last.id(), at, unread);
     }
     upsert.execute();
+  }
+
+  private record ConversationUpdate(String userId, String peerId, NewMessage last, int unread) {}
+
+  /** PostgreSQL: the conversation upserts of a batch as one statement over arrays. */
+  private static void summarizeUnnest(DSLContext tx, List<ConversationUpdate> updates) {
+    int n = updates.size();
+    String[] users = new String[n];
+    String[] peers = new String[n];
+    String[] lastIds = new String[n];
+    OffsetDateTime[] lastAt = new OffsetDateTime[n];
+    Integer[] unread = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      ConversationUpdate u = updates.get(i);
+      users[i] = u.userId();
+      peers[i] = u.peerId();
+      lastIds[i] = u.last().id();
+      lastAt[i] = odt(u.last().createdAt());
+      unread[i] = u.unread();
+    }
+    tx.execute(
+        "insert into conversations (user_id, peer_id, last_message_id, last_at, unread_count) "
+            + "select * from unnest({0}::varchar[], {1}::varchar[], {2}::varchar[], {3}::timestamptz[], {4}::integer[]) "
+            + "on conflict (user_id, peer_id) do update set last_message_id = excluded.last_message_id, "
+            + "last_at = excluded.last_at, unread_count = conversations.unread_count + excluded.unread_count",
+        val(users), val(peers), val(lastIds), val(lastAt), val(unread));
   }
 
   /**
