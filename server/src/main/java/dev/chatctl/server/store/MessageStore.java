@@ -110,6 +110,23 @@ public final class MessageStore {
     }
     List<String> ids = new ArrayList<>(countByRecipient.keySet());
     ids.sort(null);
+    if (tx.dialect().family() == SQLDialect.POSTGRES) {
+      // one round trip: lock the rows in id order first (the CTE), then add and return
+      Long[] counts = new Long[ids.size()];
+      for (int i = 0; i < counts.length; i++) {
+        counts[i] = (long) countByRecipient.get(ids.get(i));
+      }
+      Map<String, Long> out = new HashMap<>();
+      for (Record r : tx.fetch(
+          "with locked as (select id from users where id = any({0}::varchar[]) order by id for update) "
+              + "update users set last_seq = users.last_seq + t.n "
+              + "from unnest({0}::varchar[], {1}::bigint[]) as t(id, n), locked "
+              + "where users.id = t.id and locked.id = t.id returning users.id, users.last_seq",
+          val(ids.toArray(String[]::new)), val(counts))) {
+        out.put(r.get(0, String.class), r.get(1, Long.class));
+      }
+      return out;
+    }
     BatchBindStep update =
         tx.batch(tx.update(USERS).set(USERS.LAST_SEQ, USERS.LAST_SEQ.plus(val((Long) null))).where(USERS.ID.eq((String) null)));
     for (String id : ids) {
@@ -128,12 +145,31 @@ public final class MessageStore {
     return tx.select(USERS.ID, USERS.LAST_SEQ).from(USERS).where(USERS.ID.in(existing)).fetchMap(USERS.ID, USERS.LAST_SEQ);
   }
 
+  /**
+   * Stores a batch's messages and keeps the conversation summaries ({@link #insert}, {@link
+   * #summarize}); on PostgreSQL both in one statement, one round trip.
+   */
+  public static void store(DSLContext tx, List<NewMessage> messages) {
+    if (messages.isEmpty()) {
+      return;
+    }
+    if (tx.dialect().family() != SQLDialect.POSTGRES) {
+      insert(tx, messages);
+      summarize(tx, messages);
+      return;
+    }
+    List<ConversationUpdate> updates = conversationUpdates(messages);
+    List<Object> binds = new ArrayList<>(messageArrays(messages));
+    binds.addAll(conversationArrays(updates));
+    tx.execute("with stored as (" + INSERT_UNNEST + ") " + upsertConversationsSql(9), binds.toArray());
+  }
+
   /** Inserts messages in one statement; their store order ({@code seq}) follows the list. */
   public static void insert(DSLContext tx, List<NewMessage> messages) {
     if (messages.isEmpty()) {
       return;
     }
-    if (tx.dialect().family() == SQLDialect.POSTGRES && messages.size() > 1) {
+    if (tx.dialect().family() == SQLDialect.POSTGRES) {
       insertUnnest(tx, messages);
       return;
     }
@@ -175,6 +211,18 @@ public final class MessageStore {
    * {@code seq} is taken after the ordering, so store order still follows the list.
    */
   private static void insertUnnest(DSLContext tx, List<NewMessage> messages) {
+    tx.execute(INSERT_UNNEST, messageArrays(messages).toArray());
+  }
+
+  private static final String INSERT_UNNEST =
+      "insert into messages (id, sender_id, recipient_id, content, session_id, client_message_id, created_at, seq, recipient_seq, delivered_at) "
+          + "select t.id, t.s, t.r, t.c, t.sid, t.cid, t.ca, nextval('messages_seq'), t.rs, t.da "
+          + "from unnest({0}::varchar[], {1}::varchar[], {2}::varchar[], {3}::varchar[], {4}::varchar[], {5}::varchar[], "
+          + "{6}::timestamptz[], {7}::bigint[], {8}::timestamptz[]) with ordinality as t(id, s, r, c, sid, cid, ca, rs, da, ord) "
+          + "order by t.ord";
+
+  /** The nine column arrays of {@link #INSERT_UNNEST}. */
+  private static List<Object> messageArrays(List<NewMessage> messages) {
     int n = messages.size();
     String[] ids = new String[n];
     String[] senders = new String[n];
@@ -197,13 +245,7 @@ public final class MessageStore {
       recipientSeqs[i] = m.recipientSeq();
       delivered[i] = odt(m.deliveredAt());
     }
-    tx.execute(
-        "insert into messages (id, sender_id, recipient_id, content, session_id, client_message_id, created_at, seq, recipient_seq, delivered_at) "
-            + "select t.id, t.s, t.r, t.c, t.sid, t.cid, t.ca, nextval('messages_seq'), t.rs, t.da "
-            + "from unnest({0}::varchar[], {1}::varchar[], {2}::varchar[], {3}::varchar[], {4}::varchar[], {5}::varchar[], "
-            + "{6}::timestamptz[], {7}::bigint[], {8}::timestamptz[]) with ordinality as t(id, s, r, c, sid, cid, ca, rs, da, ord) "
-            + "order by t.ord",
-        val(ids), val(senders), val(recipients), val(contents), val(sessions), val(clientIds),
+    return List.of(val(ids), val(senders), val(recipients), val(contents), val(sessions), val(clientIds),
         val(created), val(recipientSeqs), val(delivered));
   }
 
@@ -215,24 +257,9 @@ public final class MessageStore {
     if (messages.isEmpty()) {
       return;
     }
-    record Pair(String userId, String peerId) {}
-    record Summary(NewMessage last, int unread) {}
-    Map<Pair, Summary> pairs = new LinkedHashMap<>();
-    for (NewMessage m : messages) {
-      Pair sent = new Pair(m.senderId(), m.recipientId());
-      Summary s = pairs.get(sent);
-      boolean self = m.senderId().equals(m.recipientId());
-      pairs.put(sent, new Summary(m, (s == null ? 0 : s.unread()) + (self ? 1 : 0)));
-      if (!self) {
-        Pair received = new Pair(m.recipientId(), m.senderId());
-        Summary r = pairs.get(received);
-        pairs.put(received, new Summary(m, (r == null ? 0 : r.unread()) + 1));
-      }
-    }
-    if (tx.dialect().family() == SQLDialect.POSTGRES && pairs.size() > 1) {
-      summarizeUnnest(tx, pairs.entrySet().stream()
-          .map(e -> new ConversationUpdate(e.getKey().userId(), e.getKey().peerId(), e.getValue().last(), e.getValue().unread()))
-          .toList());
+    List<ConversationUpdate> updates = conversationUpdates(messages);
+    if (tx.dialect().family() == SQLDialect.POSTGRES) {
+      tx.execute(upsertConversationsSql(0), conversationArrays(updates).toArray());
       return;
     }
     BatchBindStep upsert =
@@ -249,19 +276,48 @@ public final class MessageStore {
                 .set(CONVERSATIONS.LAST_MESSAGE_ID, val((String) null))
                 .set(CONVERSATIONS.LAST_AT, val((OffsetDateTime) null))
                 .set(CONVERSATIONS.UNREAD_COUNT, CONVERSATIONS.UNREAD_COUNT.plus(val((Integer) null))));
-    for (Map.Entry<Pair, Summary> e : pairs.entrySet()) {
-      NewMessage last = e.getValue().last();
-      OffsetDateTime at = odt(last.createdAt());
-      int unread = e.getValue().unread();
-      upsert.bind(e.getKey().userId(), e.getKey().peerId(), last.id(), at, unread, last.id(), at, unread);
+    for (ConversationUpdate u : updates) {
+      OffsetDateTime at = odt(u.last().createdAt());
+      upsert.bind(u.userId(), u.peerId(), u.last().id(), at, u.unread(), u.last().id(), at, u.unread());
     }
     upsert.execute();
   }
 
   private record ConversationUpdate(String userId, String peerId, NewMessage last, int unread) {}
 
-  /** PostgreSQL: the conversation upserts of a batch as one statement over arrays. */
-  private static void summarizeUnnest(DSLContext tx, List<ConversationUpdate> updates) {
+  /** The summary changes of a batch: the last message of each (user, peer) pair, both ways, and unread counts. */
+  private static List<ConversationUpdate> conversationUpdates(List<NewMessage> messages) {
+    record Pair(String userId, String peerId) {}
+    record Summary(NewMessage last, int unread) {}
+    Map<Pair, Summary> pairs = new LinkedHashMap<>();
+    for (NewMessage m : messages) {
+      Pair sent = new Pair(m.senderId(), m.recipientId());
+      Summary s = pairs.get(sent);
+      boolean self = m.senderId().equals(m.recipientId());
+      pairs.put(sent, new Summary(m, (s == null ? 0 : s.unread()) + (self ? 1 : 0)));
+      if (!self) {
+        Pair received = new Pair(m.recipientId(), m.senderId());
+        Summary r = pairs.get(received);
+        pairs.put(received, new Summary(m, (r == null ? 0 : r.unread()) + 1));
+      }
+    }
+    List<ConversationUpdate> out = new ArrayList<>(pairs.size());
+    pairs.forEach((p, s) -> out.add(new ConversationUpdate(p.userId(), p.peerId(), s.last(), s.unread())));
+    return out;
+  }
+
+  /** The conversation upsert over five arrays, bound as parameters {@code first} to {@code first + 4}. */
+  private static String upsertConversationsSql(int first) {
+    return String.format(
+        "insert into conversations (user_id, peer_id, last_message_id, last_at, unread_count) "
+            + "select * from unnest({%d}::varchar[], {%d}::varchar[], {%d}::varchar[], {%d}::timestamptz[], {%d}::integer[]) "
+            + "on conflict (user_id, peer_id) do update set last_message_id = excluded.last_message_id, "
+            + "last_at = excluded.last_at, unread_count = conversations.unread_count + excluded.unread_count",
+        first, first + 1, first + 2, first + 3, first + 4);
+  }
+
+  /** The five column arrays of {@link #upsertConversationsSql}. */
+  private static List<Object> conversationArrays(List<ConversationUpdate> updates) {
     int n = updates.size();
     String[] users = new String[n];
     String[] peers = new String[n];
@@ -276,12 +332,7 @@ public final class MessageStore {
       lastAt[i] = odt(u.last().createdAt());
       unread[i] = u.unread();
     }
-    tx.execute(
-        "insert into conversations (user_id, peer_id, last_message_id, last_at, unread_count) "
-            + "select * from unnest({0}::varchar[], {1}::varchar[], {2}::varchar[], {3}::timestamptz[], {4}::integer[]) "
-            + "on conflict (user_id, peer_id) do update set last_message_id = excluded.last_message_id, "
-            + "last_at = excluded.last_at, unread_count = conversations.unread_count + excluded.unread_count",
-        val(users), val(peers), val(lastIds), val(lastAt), val(unread));
+    return List.of(val(users), val(peers), val(lastIds), val(lastAt), val(unread));
   }
 
   /**

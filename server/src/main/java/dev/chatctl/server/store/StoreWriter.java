@@ -439,8 +439,7 @@ public final class StoreWriter implements AutoCloseable {
           results[i] = new SendOutcome.Stored(row.stored(), true);
         }
       }
-      MessageStore.insert(tx, rows);
-      MessageStore.summarize(tx, rows);
+      MessageStore.store(tx, rows);
       // repeats within the batch get the first's outcome
       for (int i : sendIndexes) {
         if (results[i] == null) {
