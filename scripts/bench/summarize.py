@@ -10,7 +10,8 @@ from collections import defaultdict
 
 
 def get(d, path):
-    for key in path.split('.'):
+    # keys are separated by '/' where a key holds a dot (p99.9), else by '.'
+    for key in (path.split('/') if '/' in path else path.split('.')):
         if not isinstance(d, dict) or key not in d or d[key] is None:
             return None
         d = d[key]
@@ -21,10 +22,12 @@ def get(d, path):
 FIELDS = {
     'throughput': [('msgs/s', 'deliveredPerSec', '{:,.0f}'), ('p50 ms', 'latencyMs.p50', '{:.1f}'), ('p99 ms', 'latencyMs.p99', '{:.1f}')],
     'latency': [('achieved/s', 'achievedPerSec', '{:,.0f}'), ('p50 ms', 'latencyMs.p50', '{:.2f}'), ('p99 ms', 'latencyMs.p99', '{:.2f}'),
-                ('p99.9 ms', 'latencyMs.p99.9', '{:.2f}'), ('max ms', 'latencyMs.max', '{:.1f}'), ('undelivered', 'undelivered', '{:.0f}')],
+                ('p99.9 ms', 'latencyMs/p99.9', '{:.2f}'), ('max ms', 'latencyMs.max', '{:.1f}'), ('undelivered', 'undelivered', '{:.0f}')],
     'idle': [('handshakes/s', 'handshakesPerSec', '{:,.0f}'), ('KiB/socket', 'serverMemory.perSocketKiB', '{:.2f}'),
+             ('marginal KiB/socket', 'serverMemory.marginalPerSocketKiB', '{:.2f}'),
              ('connected', 'connect.connected', '{:,.0f}'), ('p50 handshake ms', 'connect.handshakeMs.p50', '{:.1f}')],
     'distinct': [('handshakes/s', 'handshakesPerSec', '{:,.0f}'), ('KiB/socket', 'serverMemory.perSocketKiB', '{:.2f}'),
+                 ('marginal KiB/socket', 'serverMemory.marginalPerSocketKiB', '{:.2f}'),
                  ('p50 handshake ms', 'connect.handshakeMs.p50', '{:.1f}'), ('p99 handshake ms', 'connect.handshakeMs.p99', '{:.1f}')],
     'presence': [('p50 ms', 'onlineLatencyMs.p50', '{:.1f}'), ('p99 ms', 'onlineLatencyMs.p99', '{:.1f}'),
                  ('missing', 'onlineReceipts.missing', '{:.0f}'), ('newcomers', 'newcomers.connected', '{:.0f}')],
