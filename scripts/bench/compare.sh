@@ -5,6 +5,7 @@
 # turns that file into the medians table of BENCHMARKS.md.
 #
 #   scripts/bench/compare.sh [--runs 3] [--out bench-results] [--only CASE ...] [--servers "chatctl peer"]
+#                            [--warmup 10s]   an unmeasured throughput run before each message case (0: none)
 #
 # Environment: BENCH_PG (default postgresql://root@127.0.0.1:5432/test), PEER_DIR (default
 # ../shared/peer), PEER_WORKDIR (default /tmp/chatctl-peer-work), BENCH_SECRET,
@@ -12,16 +13,18 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 runs=3
+warmup=10s
 out="$root/bench-results"
 only=()
 servers="chatctl peer"
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --only) only+=("$2"); shift 2 ;;
     --servers) servers="$2"; shift 2 ;;
-    *) echo "usage: $0 [--runs N] [--out DIR] [--only CASE ...] [--servers \"chatctl peer\"]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--runs N] [--out DIR] [--only CASE ...] [--servers \"chatctl peer\"] [--warmup 10s]" >&2; exit 2 ;;
   esac
 done
 pg="${BENCH_PG:-postgresql://root@127.0.0.1:5432/test}"
@@ -105,6 +108,12 @@ for entry in "${cases[@]}"; do
       # inherits another's tables or caches
       start_server "$server"
       sleep 2
+      if [ "$warmup" != 0 ] && [[ "$args" == throughput* || "$args" == latency* ]]; then
+        # both servers compile their hot paths as they run (JIT): a long-running deployment's
+        # latency is the warm one, so an unmeasured run of messages comes first
+        "$chatctl" bench throughput --pairs 100 --window 32 --duration "$warmup" --warmup 0s \
+          --url "http://127.0.0.1:$server_port" --secret "$secret" --json >/dev/null || true
+      fi
       "$root/scripts/bench/wait-quiet.sh" || true
       echo "compare: $name run $run on $server" >&2
       # shellcheck disable=SC2086
