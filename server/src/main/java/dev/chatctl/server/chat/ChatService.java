@@ -105,7 +105,11 @@ public final class ChatService implements NamespaceHandler {
       log.debug("refused a connect from {}: {} ({})", request.remoteAddress(), refused.code(), refused.reason());
       return CompletableFuture.completedFuture(refusal("Authentication error", refused.code()));
     }
-    Identity identity = ((AuthResult.Valid) result).identity();
+    Identity token = ((AuthResult.Valid) result).identity();
+    Identity known = knownUsers.get(token.userId());
+    // a user's next token differs in its expiry only: no directory write, and shared strings
+    boolean upsert = !token.sameProfile(known);
+    Identity identity = upsert ? token : token.sharing(known);
     String pid = null;
     Long offset = null;
     JsonNode pidNode = auth.get("pid");
@@ -118,7 +122,6 @@ public final class ChatService implements NamespaceHandler {
         offset = Long.parseLong(offsetNode.textValue());
       } // an offset we cannot use: a new session
     }
-    boolean upsert = !identity.equals(knownUsers.get(identity.userId()));
     CompletableFuture<StoreOp.Admitted> admitted = writer.submit(new StoreOp.Admit(identity, upsert, pid, offset, new CompletableFuture<>()));
     return admitted.handle(
         (a, error) -> {
