@@ -65,7 +65,9 @@ public final class ChatServer implements AutoCloseable {
     new ProcessorMetrics().bindTo(metrics);
     new UptimeMetrics().bindTo(metrics);
     this.presence = new Presence();
-    this.writer = new StoreWriter(database, presence, clock, config.storeBatchSize(), config.recoveryWindow(), metrics).start();
+    this.writer = new StoreWriter(database, presence, clock, config.storeBatchSize(), config.recoveryWindow(), metrics)
+        .completingWithin(dev.chatctl.server.engineio.WsConnection::batch)
+        .start();
     this.readers = Executors.newFixedThreadPool(Math.max(2, config.poolSize() / 2), named("chatctl-reader"));
     this.chat =
         new ChatService(new TokenVerifier(config.secret(), clock), writer, database, presence, readers, clock, config.maxMessageLength(), metrics);

@@ -6,6 +6,7 @@ import dev.chatctl.protocol.chat.UserPresence;
 import dev.chatctl.protocol.socketio.SocketCodec;
 import dev.chatctl.protocol.socketio.SocketPacket;
 import dev.chatctl.server.engineio.PreparedMessage;
+import dev.chatctl.server.engineio.WsConnection;
 import dev.chatctl.server.socketio.Socket;
 import dev.chatctl.server.store.StoreWriter;
 import java.util.ArrayList;
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Presence implements StoreWriter.Inboxes {
   private static final Logger log = LoggerFactory.getLogger(Presence.class);
+  /** Most presence changes announced in one pass over the sockets. */
+  private static final int ANNOUNCE_BATCH = 64;
 
   /** A user's sockets here: changed under the map entry (compute), read without locks. */
   private static final class UserSockets {
@@ -131,24 +134,30 @@ public final class Presence implements StoreWriter.Inboxes {
 
   private void announce() {
     while (!stopped) {
-      Transition t;
+      List<Transition> pending = new ArrayList<>();
       try {
-        t = transitions.take();
+        pending.add(transitions.take());
       } catch (InterruptedException e) {
         continue;
       }
-      try {
-        String event = t.online() ? Events.USER_ONLINE : Events.USER_OFFLINE;
-        PreparedMessage message =
-            PreparedMessage.of(SocketCodec.eventText(SocketPacket.MAIN_NAMESPACE, event, Json.write(new UserPresence(t.userId()))));
-        for (Socket socket : sockets) {
-          if (socket != t.cause()) {
-            socket.sendPrepared(message);
+      // what queued up meanwhile goes out together: each socket's frames in one write
+      transitions.drainTo(pending, ANNOUNCE_BATCH - 1);
+      WsConnection.batch(() -> {
+        for (Transition t : pending) {
+          try {
+            String event = t.online() ? Events.USER_ONLINE : Events.USER_OFFLINE;
+            PreparedMessage message =
+                PreparedMessage.of(SocketCodec.eventText(SocketPacket.MAIN_NAMESPACE, event, Json.write(new UserPresence(t.userId()))));
+            for (Socket socket : sockets) {
+              if (socket != t.cause()) {
+                socket.sendPrepared(message);
+              }
+            }
+          } catch (RuntimeException e) {
+            log.error("presence announcement failed", e);
           }
         }
-      } catch (RuntimeException e) {
-        log.error("presence announcement failed", e);
-      }
+      });
     }
   }
 }

@@ -168,8 +168,66 @@ public final class WsConnection {
     XnioIoThread io = connection.getIoThread();
     if (Thread.currentThread() == io) {
       flush();
+      return;
+    }
+    Deferred deferred = DEFERRED.get();
+    if (deferred != null) {
+      deferred.add(io, this);
     } else {
       io.execute(events);
+    }
+  }
+
+  /** Connections to flush at the end of a {@link #batch}, by I/O thread. */
+  private static final ThreadLocal<Deferred> DEFERRED = new ThreadLocal<>();
+
+  /** Most connections one flush task takes: a long broadcast starts writing before it ends. */
+  private static final int DEFERRED_CHUNK = 256;
+
+  private static final class Deferred {
+    private final java.util.Map<XnioIoThread, java.util.List<WsConnection>> byThread = new java.util.HashMap<>(4);
+
+    void add(XnioIoThread io, WsConnection connection) {
+      java.util.List<WsConnection> list = byThread.computeIfAbsent(io, k -> new java.util.ArrayList<>());
+      list.add(connection);
+      if (list.size() >= DEFERRED_CHUNK) {
+        byThread.remove(io);
+        submit(io, list);
+      }
+    }
+
+    void submitAll() {
+      byThread.forEach(Deferred::submit);
+      byThread.clear();
+    }
+
+    private static void submit(XnioIoThread io, java.util.List<WsConnection> list) {
+      io.execute(() -> {
+        for (WsConnection connection : list) {
+          connection.flush();
+        }
+      });
+    }
+  }
+
+  /**
+   * Runs {@code sends} (on a thread that is not an I/O thread: a broadcast, the store's answers to a
+   * batch) with the flushes it causes gathered: one task per I/O thread instead of one per
+   * connection, and the frames a connection got meanwhile written together. Order per connection
+   * is unchanged; only the writing waits for the end of {@code sends} (or a chunk of connections).
+   */
+  public static void batch(Runnable sends) {
+    if (DEFERRED.get() != null) {
+      sends.run();
+      return;
+    }
+    Deferred deferred = new Deferred();
+    DEFERRED.set(deferred);
+    try {
+      sends.run();
+    } finally {
+      DEFERRED.remove();
+      deferred.submitAll();
     }
   }
 

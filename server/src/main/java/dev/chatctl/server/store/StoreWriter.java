@@ -218,16 +218,29 @@ public final class StoreWriter implements AutoCloseable {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private void complete(List<StoreOp> batch, Object[] results) {
-    for (int i = 0; i < batch.size(); i++) {
-      CompletableFuture future = batch.get(i).result();
-      try {
-        future.complete(results[i]);
-      } catch (RuntimeException e) {
-        log.error("completion of {} failed", batch.get(i).getClass().getSimpleName(), e);
+    completionScope.accept(() -> {
+      for (int i = 0; i < batch.size(); i++) {
+        CompletableFuture future = batch.get(i).result();
+        try {
+          future.complete(results[i]);
+        } catch (RuntimeException e) {
+          log.error("completion of {} failed", batch.get(i).getClass().getSimpleName(), e);
+        }
       }
-    }
+    });
     runAfterBatch();
   }
+
+  /**
+   * Runs a batch's completions (the answers and deliveries they write) inside {@code scope}: the
+   * server gathers the socket writes of a whole batch there. Set before {@link #start}.
+   */
+  public StoreWriter completingWithin(java.util.function.Consumer<Runnable> scope) {
+    this.completionScope = scope;
+    return this;
+  }
+
+  private java.util.function.Consumer<Runnable> completionScope = Runnable::run;
 
   private void fail(List<StoreOp> batch, Throwable e) {
     failedOps.increment(batch.size());
