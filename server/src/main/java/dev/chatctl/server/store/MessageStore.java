@@ -116,14 +116,16 @@ public final class MessageStore {
       for (int i = 0; i < counts.length; i++) {
         counts[i] = (long) countByRecipient.get(ids.get(i));
       }
+      String[] idArray = ids.toArray(String[]::new);
       Map<String, Long> out = new HashMap<>();
-      for (Record r : tx.fetch(
-          "with locked as (select id from users where id = any({0}::varchar[]) order by id for update) "
+      for (Map.Entry<String, Long> e : PgArrays.query(tx,
+          "with locked as (select id from users where id = any(?::varchar[]) order by id for update) "
               + "update users set last_seq = users.last_seq + t.n "
-              + "from unnest({0}::varchar[], {1}::bigint[]) as t(id, n), locked "
+              + "from unnest(?::varchar[], ?::bigint[]) as t(id, n), locked "
               + "where users.id = t.id and locked.id = t.id returning users.id, users.last_seq",
-          val(ids.toArray(String[]::new)), val(counts))) {
-        out.put(r.get(0, String.class), r.get(1, Long.class));
+          List.of(PgArrays.texts(idArray), PgArrays.texts(idArray), PgArrays.longs(counts)),
+          rs -> Map.entry(rs.getString(1), rs.getLong(2)))) {
+        out.put(e.getKey(), e.getValue());
       }
       return out;
     }
@@ -159,9 +161,9 @@ public final class MessageStore {
       return;
     }
     List<ConversationUpdate> updates = conversationUpdates(messages);
-    List<Object> binds = new ArrayList<>(messageArrays(messages));
-    binds.addAll(conversationArrays(updates));
-    tx.execute("with stored as (" + INSERT_UNNEST + ") " + upsertConversationsSql(9), binds.toArray());
+    List<PgArrays.Column> columns = new ArrayList<>(messageArrays(messages));
+    columns.addAll(conversationArrays(updates));
+    PgArrays.execute(tx, "with stored as (" + INSERT_UNNEST + ") " + UPSERT_CONVERSATIONS_UNNEST, columns);
   }
 
   /** Inserts messages in one statement; their store order ({@code seq}) follows the list. */
@@ -211,18 +213,18 @@ public final class MessageStore {
    * {@code seq} is taken after the ordering, so store order still follows the list.
    */
   private static void insertUnnest(DSLContext tx, List<NewMessage> messages) {
-    tx.execute(INSERT_UNNEST, messageArrays(messages).toArray());
+    PgArrays.execute(tx, INSERT_UNNEST, messageArrays(messages));
   }
 
   private static final String INSERT_UNNEST =
       "insert into messages (id, sender_id, recipient_id, content, session_id, client_message_id, created_at, seq, recipient_seq, delivered_at) "
           + "select t.id, t.s, t.r, t.c, t.sid, t.cid, t.ca, nextval('messages_seq'), t.rs, t.da "
-          + "from unnest({0}::varchar[], {1}::varchar[], {2}::varchar[], {3}::varchar[], {4}::varchar[], {5}::varchar[], "
-          + "{6}::timestamptz[], {7}::bigint[], {8}::timestamptz[]) with ordinality as t(id, s, r, c, sid, cid, ca, rs, da, ord) "
+          + "from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], "
+          + "?::timestamptz[], ?::bigint[], ?::timestamptz[]) with ordinality as t(id, s, r, c, sid, cid, ca, rs, da, ord) "
           + "order by t.ord";
 
   /** The nine column arrays of {@link #INSERT_UNNEST}. */
-  private static List<Object> messageArrays(List<NewMessage> messages) {
+  private static List<PgArrays.Column> messageArrays(List<NewMessage> messages) {
     int n = messages.size();
     String[] ids = new String[n];
     String[] senders = new String[n];
@@ -245,8 +247,8 @@ public final class MessageStore {
       recipientSeqs[i] = m.recipientSeq();
       delivered[i] = odt(m.deliveredAt());
     }
-    return List.of(val(ids), val(senders), val(recipients), val(contents), val(sessions), val(clientIds),
-        val(created), val(recipientSeqs), val(delivered));
+    return List.of(PgArrays.texts(ids), PgArrays.texts(senders), PgArrays.texts(recipients), PgArrays.texts(contents),
+        PgArrays.texts(sessions), PgArrays.texts(clientIds), PgArrays.times(created), PgArrays.longs(recipientSeqs), PgArrays.times(delivered));
   }
 
   /**
@@ -259,7 +261,7 @@ public final class MessageStore {
     }
     List<ConversationUpdate> updates = conversationUpdates(messages);
     if (tx.dialect().family() == SQLDialect.POSTGRES) {
-      tx.execute(upsertConversationsSql(0), conversationArrays(updates).toArray());
+      PgArrays.execute(tx, UPSERT_CONVERSATIONS_UNNEST, conversationArrays(updates));
       return;
     }
     BatchBindStep upsert =
@@ -306,18 +308,14 @@ public final class MessageStore {
     return out;
   }
 
-  /** The conversation upsert over five arrays, bound as parameters {@code first} to {@code first + 4}. */
-  private static String upsertConversationsSql(int first) {
-    return String.format(
-        "insert into conversations (user_id, peer_id, last_message_id, last_at, unread_count) "
-            + "select * from unnest({%d}::varchar[], {%d}::varchar[], {%d}::varchar[], {%d}::timestamptz[], {%d}::integer[]) "
-            + "on conflict (user_id, peer_id) do update set last_message_id = excluded.last_message_id, "
-            + "last_at = excluded.last_at, unread_count = conversations.unread_count + excluded.unread_count",
-        first, first + 1, first + 2, first + 3, first + 4);
-  }
+  private static final String UPSERT_CONVERSATIONS_UNNEST =
+      "insert into conversations (user_id, peer_id, last_message_id, last_at, unread_count) "
+          + "select * from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::timestamptz[], ?::integer[]) "
+          + "on conflict (user_id, peer_id) do update set last_message_id = excluded.last_message_id, "
+          + "last_at = excluded.last_at, unread_count = conversations.unread_count + excluded.unread_count";
 
-  /** The five column arrays of {@link #upsertConversationsSql}. */
-  private static List<Object> conversationArrays(List<ConversationUpdate> updates) {
+  /** The five column arrays of {@link #UPSERT_CONVERSATIONS_UNNEST}. */
+  private static List<PgArrays.Column> conversationArrays(List<ConversationUpdate> updates) {
     int n = updates.size();
     String[] users = new String[n];
     String[] peers = new String[n];
@@ -332,7 +330,7 @@ public final class MessageStore {
       lastAt[i] = odt(u.last().createdAt());
       unread[i] = u.unread();
     }
-    return List.of(val(users), val(peers), val(lastIds), val(lastAt), val(unread));
+    return List.of(PgArrays.texts(users), PgArrays.texts(peers), PgArrays.texts(lastIds), PgArrays.times(lastAt), PgArrays.ints(unread));
   }
 
   /**
