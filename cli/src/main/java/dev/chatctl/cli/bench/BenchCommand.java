@@ -22,12 +22,11 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = {
-      "Load generator for any server of the wire contract (chatctl, the Node.js original, ...):",
-      "websocket transport only, fresh random users per run, tokens minted from the secret.",
-      "Each run is bounded in time, prints a table (or --json: one JSON object per run),",
-      "and exits 1 when any error happened (errors are counted and listed, never hidden)."
-    },
+    description =
+        "Load generator for any server of the wire contract (chatctl, the Node.js original, ...): websocket"
+            + " transport only, fresh random users per run, tokens minted from the secret. Each run is bounded in"
+            + " time, prints a table (or --json: one JSON object per run), and exits 1 when any error happened"
+            + " (errors are counted and listed, never hidden).",
     subcommands = {
       BenchCommand.Throughput.class,
       BenchCommand.Latency.class,
