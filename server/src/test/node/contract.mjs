@@ -13,9 +13,10 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import { parseArgs, isDeepStrictEqual } from 'node:util';
+import { parseArgs } from 'node:util';
 import jwt from 'jsonwebtoken';
 import { io } from 'socket.io-client';
+import { configure, checks, check, CheckFailure, fail, show, eq, ok, keysEq, runCheck, next, quiet, sleep, emitAck, disconnectAndWait } from './harness.mjs';
 import WebSocket from 'ws';
 
 // ---------------------------------------------------------------- options
@@ -45,76 +46,16 @@ const SECRET = opt.secret ?? '';
 const ALLOWED_ORIGIN = opt['origin-allowed'];
 const EVIL_ORIGIN = 'http://evil.example';
 const TIMEOUT = Number(opt['timeout-ms']);
+configure(TIMEOUT);
 if (!(TIMEOUT > 0)) {
   console.error('--timeout-ms must be a positive number');
   process.exit(2);
 }
 const WAIT = Math.max(500, TIMEOUT - 1000); // one wait inside a check: shorter than the check, for a precise reason
-const QUIET = 300; // how long "nothing more arrives" is watched
 const MAX_MESSAGE_LENGTH = 4000; // the contract's default
 const MAX_ID = 191;
 const RUN = crypto.randomBytes(4).toString('hex'); // fresh ids each run: reruns never collide
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-
-// ---------------------------------------------------------------- checks registry and runner
-const checks = [];
-/** @param {string} name @param {(ctx) => Promise<void>} fn @param {{timeoutMs?: number, needsOrigin?: boolean}} [o] */
-function check(name, fn, o = {}) {
-  if (checks.some((c) => c.name === name)) throw new Error(`duplicate check name ${name}`);
-  checks.push({ name, fn, ...o });
-}
-
-class CheckFailure extends Error {}
-function fail(message) {
-  throw new CheckFailure(message);
-}
-const show = (v) => {
-  const s = typeof v === 'string' && v.length > 60 ? `${JSON.stringify(v.slice(0, 40))}...(${v.length} chars)` : JSON.stringify(v, (k, x) => (typeof x === 'string' && x.length > 60 ? `${x.slice(0, 40)}...(${x.length} chars)` : x));
-  return s === undefined ? String(v) : s.length > 300 ? `${s.slice(0, 300)}...` : s;
-};
-function eq(actual, expected, what) {
-  if (!isDeepStrictEqual(actual, expected)) fail(`${what}: expected ${show(expected)}, got ${show(actual)}`);
-}
-function ok(cond, what) {
-  if (!cond) fail(what);
-}
-function keysEq(obj, keys, what) {
-  ok(obj !== null && typeof obj === 'object' && !Array.isArray(obj), `${what}: expected an object, got ${show(obj)}`);
-  eq(Object.keys(obj).sort(), [...keys].sort(), `${what} keys`);
-}
-
-async function runCheck(c) {
-  const ctx = { sockets: [], closers: [], step: 'starting', name: c.name };
-  const limit = c.timeoutMs ?? TIMEOUT;
-  let timer;
-  try {
-    await Promise.race([
-      c.fn(ctx),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new CheckFailure(`timed out after ${limit} ms (${ctx.step})`)), limit);
-      }),
-    ]);
-    return null;
-  } catch (err) {
-    return err instanceof CheckFailure ? err.message : `${err?.name ?? 'Error'}: ${err?.message ?? err}`;
-  } finally {
-    clearTimeout(timer);
-    ctx.done = true;
-    await cleanup(ctx);
-  }
-}
-
-async function cleanup(ctx) {
-  for (const close of ctx.closers) {
-    try {
-      await close();
-    } catch {
-      // best effort
-    }
-  }
-  const closing = ctx.sockets.map((s) => disconnectAndWait(s, 1000));
-  await Promise.allSettled(closing);
-}
 
 async function main() {
   const only = opt.only.map((s) => s.toLowerCase());
@@ -274,53 +215,7 @@ async function expectAuthError(ctx, o, code) {
   eq(err?.data, { code }, 'connect_error data');
 }
 
-/** The first not yet consumed `event` on `socket` whose first argument satisfies `pred`; consumes it. */
-function next(socket, event, pred = () => true, ms = WAIT, ctx = undefined) {
-  const what = `${event} on ${socket.label}`;
-  if (ctx) ctx.step = `waiting for ${what}`;
-  return new Promise((resolve, reject) => {
-    const look = () => {
-      const entry = socket.log.find((e) => !e.used && e.event === event && pred(e.args[0], e.args));
-      if (!entry) return false;
-      entry.used = true;
-      done();
-      resolve(entry.args[0]);
-      return true;
-    };
-    const timer = setTimeout(() => { done(); reject(new CheckFailure(`no ${what} within ${ms} ms`)); }, ms);
-    const done = () => { clearTimeout(timer); socket.waiters.delete(look); };
-    socket.waiters.add(look);
-    look();
-  });
-}
-/** Fails if an unconsumed `event` matching `pred` is on `socket` now or arrives within `ms`. */
-async function quiet(socket, event, pred = () => true, ms = QUIET) {
-  await sleep(ms);
-  const entry = socket.log.find((e) => !e.used && e.event === event && pred(e.args[0], e.args));
-  if (entry) fail(`unexpected ${event} on ${socket.label}: ${show(entry.args[0])}`);
-}
 const count = (socket, event, pred = () => true) => socket.log.filter((e) => e.event === event && pred(e.args[0], e.args)).length;
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Emits with an ack; resolves with the ack's first argument. */
-async function emitAck(socket, event, ...args) {
-  try {
-    return await socket.timeout(WAIT).emitWithAck(event, ...args);
-  } catch (err) {
-    fail(`${event} from ${socket.label}: no ack within ${WAIT} ms (${err.message})`);
-  }
-}
-function disconnectAndWait(socket, ms = WAIT) {
-  if (!socket.connected) {
-    socket.close();
-    return Promise.resolve();
-  }
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    socket.once('disconnect', () => { clearTimeout(timer); resolve(); });
-    socket.disconnect();
-  });
-}
 
 function checkMessage(m, { senderId, recipientId, content, sessionId = null, clientMessageId = null }, what = 'message') {
   keysEq(m, ['id', 'senderId', 'recipientId', 'content', 'sessionId', 'clientMessageId', 'createdAt'], what);

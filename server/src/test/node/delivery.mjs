@@ -12,7 +12,7 @@
 //                     [--timing]                a comment line with each check's duration
 //
 // One line per check (`ok - name`, `not ok - name: reason`, `ok - name # SKIP reason`), then
-// `# passed N, failed M, skipped K`. Exit code 0 only when nothing failed. DELIVERY_DEBUG=1 prints
+// `# passed N, failed M, skipped K`. Exit code 0 only when nothing failed. CHECK_DEBUG=1 prints
 // each step of each check with its time.
 //
 // Restart protocol (--restart-via-stdio): at the point of a restart the script prints the line
@@ -26,6 +26,7 @@ import readline from 'node:readline';
 import { parseArgs, isDeepStrictEqual } from 'node:util';
 import jwt from 'jsonwebtoken';
 import { io } from 'socket.io-client';
+import { configure, QUIET, checks, check, CheckFailure, fail, show, eq, ok, keysEq, runCheck, next, quiet, sleep, emitAck, disconnectAndWait } from './harness.mjs';
 
 // ---------------------------------------------------------------- options
 const { values: opt } = parseArgs({
@@ -54,6 +55,7 @@ if (!opt.list && (!opt.url || !opt.secret)) {
 const BASE = (opt.url ?? 'http://127.0.0.1:3001').replace(/\/+$/, '');
 const SECRET = opt.secret ?? '';
 const TIMEOUT = Number(opt['timeout-ms']);
+configure(TIMEOUT);
 if (!(TIMEOUT > 0)) {
   console.error('--timeout-ms must be a positive number');
   process.exit(2);
@@ -64,80 +66,10 @@ if (RECOVERY_WINDOW_S !== null && !(RECOVERY_WINDOW_S > 0 && RECOVERY_WINDOW_S <
   process.exit(2);
 }
 const WAIT = Math.max(500, TIMEOUT - 1000); // one wait inside a check: shorter than the check, for a precise reason
-const QUIET = 300; // how long "nothing more arrives" is watched
 const RUN = crypto.randomBytes(4).toString('hex'); // fresh ids each run: reruns never collide
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const MESSAGE_KEYS = ['id', 'senderId', 'recipientId', 'content', 'sessionId', 'clientMessageId', 'createdAt'];
 const STORED_KEYS = [...MESSAGE_KEYS, 'deliveredAt', 'readAt'];
-
-// ---------------------------------------------------------------- checks registry and runner
-const checks = [];
-/** @param {string} name @param {(ctx) => Promise<void>} fn @param {{timeoutMs?: number, needsWindow?: boolean, needsRestart?: boolean}} [o] */
-function check(name, fn, o = {}) {
-  if (checks.some((c) => c.name === name)) throw new Error(`duplicate check name ${name}`);
-  checks.push({ name, fn, ...o });
-}
-
-class CheckFailure extends Error {}
-function fail(message) {
-  throw new CheckFailure(message);
-}
-const show = (v) => {
-  const s = typeof v === 'string' && v.length > 60 ? `${JSON.stringify(v.slice(0, 40))}...(${v.length} chars)` : JSON.stringify(v, (k, x) => (typeof x === 'string' && x.length > 60 ? `${x.slice(0, 40)}...(${x.length} chars)` : x));
-  return s === undefined ? String(v) : s.length > 400 ? `${s.slice(0, 400)}...` : s;
-};
-function eq(actual, expected, what) {
-  if (!isDeepStrictEqual(actual, expected)) fail(`${what}: expected ${show(expected)}, got ${show(actual)}`);
-}
-function ok(cond, what) {
-  if (!cond) fail(what);
-}
-function keysEq(obj, keys, what) {
-  ok(obj !== null && typeof obj === 'object' && !Array.isArray(obj), `${what}: expected an object, got ${show(obj)}`);
-  eq(Object.keys(obj).sort(), [...keys].sort(), `${what} keys`);
-}
-
-async function runCheck(c) {
-  const ctx = { sockets: [], closers: [], name: c.name };
-  let step = 'starting';
-  const t0 = Date.now();
-  Object.defineProperty(ctx, 'step', {
-    get: () => step,
-    set: (v) => {
-      step = v;
-      if (process.env.DELIVERY_DEBUG) console.log(`#   +${Date.now() - t0} ms ${v}`);
-    },
-  });
-  const limit = c.timeoutMs ?? TIMEOUT;
-  let timer;
-  try {
-    await Promise.race([
-      c.fn(ctx),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new CheckFailure(`timed out after ${limit} ms (${ctx.step})`)), limit);
-      }),
-    ]);
-    return null;
-  } catch (err) {
-    return err instanceof CheckFailure ? err.message : `${err?.name ?? 'Error'}: ${err?.message ?? err}`;
-  } finally {
-    clearTimeout(timer);
-    ctx.done = true;
-    await cleanup(ctx);
-  }
-}
-
-async function cleanup(ctx) {
-  const closing = ctx.sockets.map((s) => disconnectAndWait(s, 1000));
-  await Promise.allSettled(closing);
-  for (const close of ctx.closers) {
-    try {
-      await close();
-    } catch {
-      // best effort
-    }
-  }
-}
 
 async function main() {
   const only = opt.only.map((s) => s.toLowerCase());
@@ -289,52 +221,6 @@ function until(sockets, cond, what, ctx, ms = WAIT, detail = () => '') {
     const done = () => { clearTimeout(timer); for (const s of all) s.waiters.delete(look); };
     for (const s of all) s.waiters.add(look);
     look();
-  });
-}
-/** The first not yet consumed `event` on `socket` whose first argument satisfies `pred`; consumes it. */
-function next(socket, event, pred = () => true, ms = WAIT, ctx = undefined) {
-  const what = `${event} on ${socket.label}`;
-  if (ctx) ctx.step = `waiting for ${what}`;
-  return new Promise((resolve, reject) => {
-    const look = () => {
-      const entry = socket.log.find((e) => !e.used && e.event === event && pred(e.args[0], e.args));
-      if (!entry) return false;
-      entry.used = true;
-      done();
-      resolve(entry.args[0]);
-      return true;
-    };
-    const timer = setTimeout(() => { done(); reject(new CheckFailure(`no ${what} within ${ms} ms`)); }, ms);
-    const done = () => { clearTimeout(timer); socket.waiters.delete(look); };
-    socket.waiters.add(look);
-    look();
-  });
-}
-/** Fails if an unconsumed `event` matching `pred` is on `socket` now or arrives within `ms`. */
-async function quiet(socket, event, pred = () => true, ms = QUIET) {
-  await sleep(ms);
-  const entry = socket.log.find((e) => !e.used && e.event === event && pred(e.args[0], e.args));
-  if (entry) fail(`unexpected ${event} on ${socket.label}: ${show(entry.args[0])}`);
-}
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Emits with an ack; resolves with the ack's first argument. */
-async function emitAck(socket, event, ...args) {
-  try {
-    return await socket.timeout(WAIT).emitWithAck(event, ...args);
-  } catch (err) {
-    fail(`${event} from ${socket.label}: no ack within ${WAIT} ms (${err.message})`);
-  }
-}
-function disconnectAndWait(socket, ms = WAIT) {
-  if (!socket.connected) {
-    socket.close();
-    return Promise.resolve();
-  }
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    socket.once('disconnect', () => { clearTimeout(timer); resolve(); });
-    socket.disconnect();
   });
 }
 /** Closes the socket's Engine.IO connection under it (as a network drop does); the socket keeps its pid and offset. */
