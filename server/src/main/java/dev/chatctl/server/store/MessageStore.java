@@ -163,18 +163,11 @@ public final class MessageStore {
     List<ConversationUpdate> updates = conversationUpdates(messages);
     List<PgArrays.Column> columns = new ArrayList<>(messageArrays(messages));
     columns.addAll(conversationArrays(updates));
-    PgArrays.execute(tx, "with stored as (" + INSERT_UNNEST + ") " + UPSERT_CONVERSATIONS_UNNEST, columns);
+    PgArrays.execute(tx, STORE_UNNEST, columns);
   }
 
-  /** Inserts messages in one statement; their store order ({@code seq}) follows the list. */
-  public static void insert(DSLContext tx, List<NewMessage> messages) {
-    if (messages.isEmpty()) {
-      return;
-    }
-    if (tx.dialect().family() == SQLDialect.POSTGRES) {
-      insertUnnest(tx, messages);
-      return;
-    }
+  /** Inserts messages in one statement (H2); their store order ({@code seq}) follows the list. */
+  private static void insert(DSLContext tx, List<NewMessage> messages) {
     InsertValuesStep10<MessagesRecord, String, String, String, String, String, String, OffsetDateTime, Long, Long, OffsetDateTime> insert =
         tx.insertInto(
             MESSAGES,
@@ -207,15 +200,11 @@ public final class MessageStore {
   }
 
   /**
-   * PostgreSQL: the same insert with one array per column ({@code unnest}), so the statement has ten
+   * PostgreSQL: the same insert with one array per column ({@code unnest}), so the statement has nine
    * parameters whatever the batch size: its text is the same every time (parsed and planned once
    * per connection, not once per batch), and neither side renders or binds thousands of values.
    * {@code seq} is taken after the ordering, so store order still follows the list.
    */
-  private static void insertUnnest(DSLContext tx, List<NewMessage> messages) {
-    PgArrays.execute(tx, INSERT_UNNEST, messageArrays(messages));
-  }
-
   private static final String INSERT_UNNEST =
       "insert into messages (id, sender_id, recipient_id, content, session_id, client_message_id, created_at, seq, recipient_seq, delivered_at) "
           + "select t.id, t.s, t.r, t.c, t.sid, t.cid, t.ca, nextval('messages_seq'), t.rs, t.da "
@@ -255,15 +244,8 @@ public final class MessageStore {
    * Keeps the conversation summary of newly stored messages: the last message of each (user,
    * other user) pair, both ways, and the recipient's unread count.
    */
-  public static void summarize(DSLContext tx, List<NewMessage> messages) {
-    if (messages.isEmpty()) {
-      return;
-    }
+  private static void summarize(DSLContext tx, List<NewMessage> messages) {
     List<ConversationUpdate> updates = conversationUpdates(messages);
-    if (tx.dialect().family() == SQLDialect.POSTGRES) {
-      PgArrays.execute(tx, UPSERT_CONVERSATIONS_UNNEST, conversationArrays(updates));
-      return;
-    }
     BatchBindStep upsert =
         tx.batch(
             tx.insertInto(
@@ -313,6 +295,9 @@ public final class MessageStore {
           + "select * from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::timestamptz[], ?::integer[]) "
           + "on conflict (user_id, peer_id) do update set last_message_id = excluded.last_message_id, "
           + "last_at = excluded.last_at, unread_count = conversations.unread_count + excluded.unread_count";
+
+  /** Both statements in one: the messages (a data-modifying CTE), then the summaries. */
+  private static final String STORE_UNNEST = "with stored as (" + INSERT_UNNEST + ") " + UPSERT_CONVERSATIONS_UNNEST;
 
   /** The five column arrays of {@link #UPSERT_CONVERSATIONS_UNNEST}. */
   private static List<PgArrays.Column> conversationArrays(List<ConversationUpdate> updates) {
