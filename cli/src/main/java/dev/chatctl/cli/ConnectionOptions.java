@@ -7,11 +7,9 @@ import dev.chatctl.protocol.Json;
 import dev.chatctl.server.auth.TokenIssuer;
 import dev.chatctl.server.config.ConfigException;
 import dev.chatctl.server.config.Durations;
-import dev.chatctl.server.config.Secret;
 import dev.chatctl.server.config.Settings;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
@@ -71,12 +69,8 @@ public final class ConnectionOptions {
       throw new CommandFailure(ExitCodes.USAGE, "--token and --user exclude each other");
     }
     Map<String, String> flags = new HashMap<>();
-    if (secret != null) {
-      flags.put("NEXTAUTH_SECRET", secret);
-    }
-    if (dataDir != null) {
-      flags.put("CHATCTL_DATA_DIR", dataDir);
-    }
+    SettingsOptions.put(flags, "NEXTAUTH_SECRET", secret);
+    SettingsOptions.put(flags, "CHATCTL_DATA_DIR", dataDir);
     Settings settings = Settings.load(flags);
     if (token != null) {
       String t = token.trim();
@@ -86,9 +80,7 @@ public final class ConnectionOptions {
       if (user.isBlank() || user.length() > 191) {
         throw new CommandFailure(ExitCodes.USAGE, "--user: a user id is 1 to 191 characters");
       }
-      Path dir = Path.of(settings.getOrDefault("CHATCTL_DATA_DIR", "data"));
-      Secret resolved = Secret.resolve(settings, dir, true);
-      TokenIssuer issuer = new TokenIssuer(resolved.value());
+      TokenIssuer issuer = new TokenIssuer(SettingsOptions.secret(settings, true).value());
       userId = user;
       tokenSupplier = () -> issuer.issue(user, null, null, null, MINTED_TOKEN_TTL);
     } else {

@@ -34,9 +34,20 @@ public final class SettingsOptions {
   dev.chatctl.server.config.DatabaseUrl database() {
     Settings s = settings(Map.of());
     String url = s.get("DATABASE_URL");
-    return url == null
-        ? dev.chatctl.server.config.DatabaseUrl.embedded(java.nio.file.Path.of(s.getOrDefault("CHATCTL_DATA_DIR", "data")))
-        : dev.chatctl.server.config.DatabaseUrl.parse(url);
+    return url == null ? dev.chatctl.server.config.DatabaseUrl.embedded(dataDir(s)) : dev.chatctl.server.config.DatabaseUrl.parse(url);
+  }
+
+  /** CHATCTL_DATA_DIR, default ./data: the embedded database and the development secret. */
+  static java.nio.file.Path dataDir(Settings s) {
+    return java.nio.file.Path.of(s.getOrDefault("CHATCTL_DATA_DIR", "data"));
+  }
+
+  /**
+   * The secret every command mints or checks tokens with: NEXTAUTH_SECRET / AUTH_SECRET, else the
+   * development secret in the data directory (made when {@code create}).
+   */
+  public static dev.chatctl.server.config.Secret secret(Settings s, boolean create) {
+    return dev.chatctl.server.config.Secret.resolve(s, dataDir(s), create);
   }
 
   Settings settings(Map<String, String> more) {
@@ -45,7 +56,7 @@ public final class SettingsOptions {
     return Settings.load(all);
   }
 
-  static void put(Map<String, String> flags, String key, Object value) {
+  public static void put(Map<String, String> flags, String key, Object value) {
     if (value instanceof List<?> list) {
       if (!list.isEmpty()) {
         flags.put(key, String.join(",", list.stream().map(String::valueOf).toList()));

@@ -5,7 +5,6 @@ import dev.chatctl.server.auth.TokenSources;
 import dev.chatctl.server.config.Durations;
 import dev.chatctl.server.config.Secret;
 import dev.chatctl.server.config.Settings;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -52,8 +51,7 @@ public final class TokenCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Settings s = settings.settings(java.util.Map.of());
-    Path dataDir = Path.of(s.getOrDefault("CHATCTL_DATA_DIR", "data"));
-    Secret secret = Secret.resolve(s, dataDir, true);
+    Secret secret = SettingsOptions.secret(s, true);
     Duration lifetime = Durations.parse("--ttl", ttl);
     if (lifetime.isZero() || lifetime.isNegative()) {
       throw new CommandFailure(ExitCodes.USAGE, "--ttl must be longer than zero");
