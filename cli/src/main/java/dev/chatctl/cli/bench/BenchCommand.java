@@ -2,12 +2,11 @@ package dev.chatctl.cli.bench;
 
 import dev.chatctl.cli.CommandFailure;
 import dev.chatctl.cli.ExitCodes;
+import dev.chatctl.cli.SettingsOptions;
 import dev.chatctl.server.config.Durations;
-import dev.chatctl.server.config.Secret;
 import dev.chatctl.server.config.Settings;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -103,12 +102,8 @@ public final class BenchCommand implements Runnable {
 
     private String secret() {
       Map<String, String> flags = new HashMap<>();
-      if (secret != null) {
-        flags.put("NEXTAUTH_SECRET", secret);
-      }
-      Settings settings = Settings.load(flags);
-      Path dir = Path.of(settings.getOrDefault("CHATCTL_DATA_DIR", "data"));
-      return Secret.resolve(settings, dir, false).value();
+      SettingsOptions.put(flags, "NEXTAUTH_SECRET", secret);
+      return SettingsOptions.secret(Settings.load(flags), false).value();
     }
 
     PrintStream progress() {

@@ -102,8 +102,4 @@ final class BenchResult {
   public String toString() {
     return toTable();
   }
-
-  static Map<String, Object> sorted(Map<String, Object> map) {
-    return new TreeMap<>(map);
-  }
 }

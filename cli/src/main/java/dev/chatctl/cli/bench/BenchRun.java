@@ -114,6 +114,33 @@ abstract class BenchRun implements BenchSocket.Listener, AutoCloseable {
     }
   }
 
+  /** Sender {@code 2i} and recipient {@code 2i + 1} of each pair, fresh users. */
+  List<BenchSocket> pairSockets(int pairs) {
+    List<BenchSocket> all = new ArrayList<>(2 * pairs);
+    for (int i = 0; i < pairs; i++) {
+      all.add(newSocket(userId("s", i)));
+      all.add(newSocket(userId("r", i)));
+    }
+    return all;
+  }
+
+  /**
+   * Connects every one of {@code batch}, reporting the connect phase as {@code metric}; false, with
+   * the result's failure and errors set, unless all connected in time.
+   */
+  boolean connectEvery(BenchResult result, String metric, List<BenchSocket> batch) throws InterruptedException {
+    boolean inTime = connectAll(batch, options.connectTimeout);
+    result.metrics.put(metric, connectSummary());
+    long connected = connectedCount.get();
+    if (inTime && connected >= batch.size()) {
+      return true;
+    }
+    result.failure = "only " + connected + " of " + batch.size() + " sockets connected"
+        + (inTime ? "" : " in " + options.connectTimeout.toSeconds() + " s");
+    result.errors.putAll(errors());
+    return false;
+  }
+
   private void pump() {
     while (inFlight < options.concurrency && !toConnect.isEmpty()) {
       inFlight++;

@@ -3,8 +3,6 @@ package dev.chatctl.cli.bench;
 import dev.chatctl.protocol.chat.Events;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -52,18 +50,9 @@ final class LatencyRun extends BenchRun {
     result.params.put("ratePerSec", rate);
     result.params.put("warmupS", warmup.toMillis() / 1000.0);
     result.params.put("durationS", duration.toMillis() / 1000.0);
-    List<BenchSocket> all = new ArrayList<>();
-    for (int i = 0; i < pairs; i++) {
-      all.add(newSocket(userId("s", i)));
-      all.add(newSocket(userId("r", i)));
-    }
     showProgress(() -> String.format("latency: %,d sockets connected, %,d offered, %,d received, %,d errors",
         connectedCount.get(), offered.get(), receivedNow.get(), errorCount.get()));
-    boolean inTime = connectAll(all, options.connectTimeout);
-    result.metrics.put("connect", connectSummary());
-    if (!inTime || connectedCount.get() < all.size()) {
-      result.failure = "only " + connectedCount.get() + " of " + all.size() + " sockets connected";
-      result.errors.putAll(errors());
+    if (!connectEvery(result, "connect", pairSockets(pairs))) {
       return result;
     }
     long start = System.nanoTime() + 1_000_000;

@@ -34,11 +34,6 @@ final class LatencyStats {
     return clamped;
   }
 
-  void reset() {
-    histogram.reset();
-    clamped = 0;
-  }
-
   /** The value at a percentile, in milliseconds (NaN when nothing was recorded). */
   double percentileMillis(double percentile) {
     return count() == 0 ? Double.NaN : histogram.getValueAtPercentile(percentile) / 1000.0;
@@ -52,7 +47,10 @@ final class LatencyStats {
     return count() == 0 ? Double.NaN : histogram.getMean() / 1000.0;
   }
 
-  /** {@code p50, p90, p99, p99.9, max, mean} in milliseconds, rounded to microseconds. */
+  /**
+   * {@code p50, p90, p99, p99.9, max, mean} in milliseconds, rounded to microseconds, the count, and
+   * how many values were beyond the range when any were.
+   */
   Map<String, Object> summary() {
     Map<String, Object> out = new LinkedHashMap<>();
     for (double p : PERCENTILES) {
@@ -61,6 +59,9 @@ final class LatencyStats {
     out.put("max", round(maxMillis()));
     out.put("mean", round(meanMillis()));
     out.put("count", count());
+    if (clamped > 0) {
+      out.put("clampedAtOneHour", clamped);
+    }
     return out;
   }
 

@@ -53,11 +53,7 @@ final class PresenceRun extends BenchRun {
     }
     showProgress(() -> String.format("presence: %,d sockets connected, %,d newcomers, %,d user:online receipts, %,d errors",
         connectedCount.get(), arrivedNow.get(), receiptsNow.get(), errorCount.get()));
-    boolean inTime = connectAll(watchers, options.connectTimeout);
-    result.metrics.put("observersConnect", connectSummary());
-    if (!inTime || connectedCount.get() < observers) {
-      result.failure = "only " + connectedCount.get() + " of " + observers + " observers connected";
-      result.errors.putAll(errors());
+    if (!connectEvery(result, "observersConnect", watchers)) {
       return result;
     }
     Thread.sleep(500); // the observers' own user:online broadcasts settle first

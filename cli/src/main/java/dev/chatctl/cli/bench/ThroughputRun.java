@@ -3,8 +3,6 @@ package dev.chatctl.cli.bench;
 import dev.chatctl.protocol.chat.Events;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -51,18 +49,9 @@ final class ThroughputRun extends BenchRun {
     result.params.put("window", window);
     result.params.put("warmupS", warmup.toMillis() / 1000.0);
     result.params.put("durationS", duration.toMillis() / 1000.0);
-    List<BenchSocket> all = new ArrayList<>();
-    for (int i = 0; i < pairs; i++) {
-      all.add(newSocket(userId("s", i)));
-      all.add(newSocket(userId("r", i)));
-    }
     showProgress(() -> String.format("throughput: %,d sockets connected, %,d sent, %,d received, %,d errors",
         connectedCount.get(), sentNow.get(), receivedNow.get(), errorCount.get()));
-    boolean inTime = connectAll(all, options.connectTimeout);
-    result.metrics.put("connect", connectSummary());
-    if (!inTime || connectedCount.get() < all.size()) {
-      result.failure = "only " + connectedCount.get() + " of " + all.size() + " sockets connected" + (inTime ? "" : " in " + options.connectTimeout.toSeconds() + " s");
-      result.errors.putAll(errors());
+    if (!connectEvery(result, "connect", pairSockets(pairs))) {
       return result;
     }
     loop.call(() -> {
