@@ -62,6 +62,9 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-connections-per-ip", paramLabel = "N", description = "Open connections from one client address at most, 0: no limit; loopback is exempt (MAX_CONNECTIONS_PER_IP, default 1000).")
   Integer maxConnectionsPerIp;
 
+  @Option(names = "--max-heap", paramLabel = "SIZE", description = "Heap ceiling: 256m, 2g (CHATCTL_MAX_HEAP, default 512m); applied by the ./chatctl launcher, which starts the JVM.")
+  String maxHeap;
+
   @Override
   public Integer call() throws InterruptedException {
     Map<String, String> flags = new HashMap<>();
@@ -83,6 +86,7 @@ public final class ServeCommand implements Callable<Integer> {
       Signal.handle(new Signal(signal), s -> stopRequested.countDown());
     }
     ChatServer server = ChatServer.start(config);
+    log.info("heap ceiling {} MB (CHATCTL_MAX_HEAP)", Runtime.getRuntime().maxMemory() >> 20);
     stopRequested.await();
     try {
       server.close();
