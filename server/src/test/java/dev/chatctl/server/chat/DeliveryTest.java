@@ -2,17 +2,13 @@ package dev.chatctl.server.chat;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.chatctl.server.config.ServerConfig;
 import dev.chatctl.server.testing.NodeChecks;
-import dev.chatctl.server.testing.NodeProcess;
 import dev.chatctl.server.testing.NodeScript;
+import dev.chatctl.server.testing.RestartingServer;
 import dev.chatctl.server.testing.TestDatabases;
 import dev.chatctl.server.testing.TestServer;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -79,40 +75,14 @@ class DeliveryTest {
     return NodeChecks.of("delivery.mjs", result);
   }
 
-  /**
-   * Runs the [restart] checks of delivery.mjs: each time the script asks (line {@code #
-   * restart-request}), the server is stopped and started again on the same database and port, and
-   * the script is told so (line {@code restarted}).
-   */
+  /** Runs the [restart] checks of delivery.mjs, restarting the server each time the script asks. */
   private static Stream<DynamicTest> restarts(Path dir, String databaseUrl) throws Exception {
-    int port = freePort();
-    UnaryOperator<ServerConfig> samePort = c -> c.withPort(port);
-    TestServer server = TestServer.on(dir, databaseUrl, samePort);
-    int restarts = 0;
-    try (NodeProcess node =
-        NodeProcess.start("delivery.mjs", "--url", server.url(), "--secret", TestServer.SECRET, "--only", "[restart]", "--restart-via-stdio")) {
-      while (node.awaitLine(line -> line.startsWith("# restart-request"), Duration.ofSeconds(120)) != null) {
-        server.close();
-        server = TestServer.on(dir, databaseUrl, samePort);
-        restarts++;
-        node.writeLine("restarted");
-      }
-      NodeScript.Result result = node.await(Duration.ofSeconds(60));
-      System.out.println(result.stdout());
-      int asked = restarts;
-      return Stream.concat(
-          NodeChecks.of("delivery.mjs", result),
-          Stream.of(DynamicTest.dynamicTest("the [restart] checks asked for restarts", () ->
-              assertTrue(asked >= 2, "the [restart] checks asked for " + asked + " restarts\n" + result))));
-    } finally {
-      server.close();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    }
+    RestartingServer.Run run =
+        RestartingServer.run(dir, databaseUrl, c -> c, Duration.ofSeconds(120),
+            "delivery.mjs", "--secret", TestServer.SECRET, "--only", "[restart]", "--restart-via-stdio");
+    return Stream.concat(
+        NodeChecks.of("delivery.mjs", run.result()),
+        Stream.of(DynamicTest.dynamicTest("the [restart] checks asked for restarts", () ->
+            assertTrue(run.restarts() >= 2, "the [restart] checks asked for " + run.restarts() + " restarts\n" + run.result()))));
   }
 }

@@ -62,7 +62,7 @@ public final class NodeChecks {
     switch (check.get("status").asText()) {
       case "ok" -> {}
       case "skip" -> Assumptions.abort(detail);
-      default -> fail(detail);
+      default -> fail(name + ": " + detail); // the name too: the console's summary numbers the tests
     }
   }
 

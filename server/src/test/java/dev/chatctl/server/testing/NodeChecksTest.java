@@ -39,7 +39,7 @@ class NodeChecksTest {
   void aFailedCheckFailsWithItsDetailAndASkippedOneIsSkipped() throws Throwable {
     List<DynamicTest> tests = NodeChecks.of("x.mjs", new NodeScript.Result(1, PLAN, "")).toList();
     tests.get(0).getExecutable().execute();
-    assertEquals("expected 1, got 2", assertThrows(AssertionFailedError.class, tests.get(1).getExecutable()::execute).getMessage());
+    assertEquals("b: fails: expected 1, got 2", assertThrows(AssertionFailedError.class, tests.get(1).getExecutable()::execute).getMessage());
     assertEquals("needs --origin-allowed", assertThrows(TestAbortedException.class, tests.get(2).getExecutable()::execute).getMessage());
     tests.get(4).getExecutable().execute(); // exit 1 with a failed check: that check says why
   }
