@@ -120,19 +120,11 @@ public final class NodeScript {
 
   /** Runs a script to its end, killing it after the timeout. */
   public static Result run(String script, long timeoutSeconds, String... args) throws IOException, InterruptedException {
-    return run(script, timeoutSeconds, Map.of(), args);
-  }
-
-  /** Runs a script to its end (killing it after the timeout) with extra environment variables. */
-  public static Result run(String script, long timeoutSeconds, Map<String, String> env, String... args)
-      throws IOException, InterruptedException {
     Path out = Files.createTempFile("node-out", ".txt");
     Path err = Files.createTempFile("node-err", ".txt");
     try {
-      ProcessBuilder builder = command(script, args);
-      builder.environment().putAll(env);
       Process process =
-          builder
+          command(script, args)
               .redirectOutput(out.toFile())
               .redirectError(err.toFile())
               .start();
