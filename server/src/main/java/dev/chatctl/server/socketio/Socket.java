@@ -9,10 +9,7 @@ import dev.chatctl.protocol.socketio.SocketPacket;
 import dev.chatctl.server.engineio.HandshakeRequest;
 import dev.chatctl.server.engineio.PreparedMessage;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Consumer;
 
 /** A client's connection to one namespace. Emitting is safe from any thread. */
 public final class Socket {
@@ -21,10 +18,8 @@ public final class Socket {
   private final SocketIoClient client;
   private final Object state;
   private volatile boolean connected = true;
-  private Map<Long, Consumer<List<JsonNode>>> acks; // guarded by this
   /** Frames emitted while output is held (just after connecting); null otherwise. */
   private volatile List<Object[]> held;
-  private long nextAckId;
 
   Socket(String id, String namespace, SocketIoClient client, Object state) {
     this.id = id;
@@ -60,11 +55,6 @@ public final class Socket {
     return connected;
   }
 
-  /** Runs a task after a delay on this connection's timer thread; returns its key for cancelling. */
-  public org.xnio.XnioExecutor.Key schedule(Runnable task, long delayMillis) {
-    return client.session().schedule(task, delayMillis);
-  }
-
   /** Emits an event; each argument is serialized as JSON (byte arrays become attachments). */
   public void emit(String event, Object... args) {
     ArrayNode data = JsonNodeFactory.instance.arrayNode(args.length + 1);
@@ -91,10 +81,10 @@ public final class Socket {
   }
 
   /**
-   * Sends a packet prepared once for many sockets of this socket's namespace (a broadcast): its
-   * WebSocket frame is built once and shared.
+   * Sends a packet prepared once for many sockets of this socket's namespace (a broadcast, see
+   * {@link Adapter}): its WebSocket frame is built once and shared.
    */
-  public void sendPrepared(PreparedMessage message) {
+  void sendPrepared(PreparedMessage message) {
     if (!connected) {
       return;
     }
@@ -107,34 +97,6 @@ public final class Socket {
       }
     }
     client.session().send(message);
-  }
-
-  /** Emits an event and calls {@code callback} with the client's acknowledgement. */
-  public void emitWithAck(String event, Consumer<List<JsonNode>> callback, Object... args) {
-    ArrayNode data = JsonNodeFactory.instance.arrayNode(args.length + 1);
-    data.add(event);
-    for (Object arg : args) {
-      data.add((JsonNode) Json.MAPPER.valueToTree(arg));
-    }
-    long ackId;
-    synchronized (this) {
-      ackId = nextAckId++;
-      if (acks == null) {
-        acks = new HashMap<>();
-      }
-      acks.put(ackId, callback);
-    }
-    send(new SocketPacket(SocketPacket.Type.EVENT, namespace, ackId, data));
-  }
-
-  void onAck(long ackId, List<JsonNode> args) {
-    Consumer<List<JsonNode>> callback;
-    synchronized (this) {
-      callback = acks == null ? null : acks.remove(ackId);
-    }
-    if (callback != null) {
-      callback.accept(args);
-    }
   }
 
   void send(SocketPacket packet) {
