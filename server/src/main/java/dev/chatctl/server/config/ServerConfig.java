@@ -68,10 +68,6 @@ public record ServerConfig(
     return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize);
   }
 
-  public ServerConfig withDatabase(DatabaseUrl database) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize);
-  }
-
   public ServerConfig withEngine(EngineOptions engine) {
     return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize);
   }

@@ -1,7 +1,6 @@
 package dev.chatctl.server.socketio;
 
 import dev.chatctl.protocol.socketio.SocketCodec;
-import dev.chatctl.server.engineio.PreparedMessage;
 import dev.chatctl.server.engineio.WsConnection;
 import java.util.Collection;
 import java.util.Collections;
@@ -95,13 +94,13 @@ public final class LocalAdapter implements Adapter {
     }
     int[] written = {0};
     batch(() -> {
-      PreparedMessage packet = null; // encoded for the first socket that takes it, once
+      SharedPacket packet = null; // encoded for the first socket that takes it, once
       for (Socket socket : candidates) {
         if (target.includes(socket)) {
           if (packet == null) {
-            packet = PreparedMessage.of(SocketCodec.eventText(namespace, event, jsonArgs));
+            packet = new SharedPacket(SocketCodec.eventText(namespace, event, jsonArgs));
           }
-          socket.sendPrepared(packet);
+          socket.sendShared(packet);
           written[0]++;
         }
       }
