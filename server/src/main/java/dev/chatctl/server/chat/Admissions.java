@@ -13,6 +13,7 @@ import dev.chatctl.server.socketio.Admission;
 import dev.chatctl.server.store.Profile;
 import dev.chatctl.server.store.StoreOp;
 import dev.chatctl.server.store.StoreWriter;
+import dev.chatctl.util.Throwables;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,7 +70,7 @@ final class Admissions {
     CompletableFuture<StoreOp.Admitted> admitted = writer.submit(new StoreOp.Admit(profile, upsert, pid, offset, new CompletableFuture<>()));
     return admitted.handle(
         (a, error) -> {
-          if (error != null && (error instanceof StoreWriter.Stopped || error.getCause() instanceof StoreWriter.Stopped)) {
+          if (Throwables.unwrap(error) instanceof StoreWriter.Stopped) {
             return new Admission.Dropped(); // stopping: the client reconnects to the next server
           }
           if (error != null) {

@@ -5,11 +5,10 @@ import dev.chatctl.server.store.StoreOp.Admitted;
 import dev.chatctl.server.store.StoreOp.Deliveries;
 import dev.chatctl.server.store.StoreOp.Read;
 import dev.chatctl.server.store.StoreOp.Touch;
-import java.security.SecureRandom;
+import dev.chatctl.util.RandomIds;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,8 +23,6 @@ import org.jooq.DSLContext;
  * index-aligned with the batch: what the batch decided, for the writer to complete after commit.
  */
 final class BatchRun {
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   /** What a batch needs of its writer. */
   record Context(MessageIds messageIds, LiveInboxes live, Duration recoveryWindow) {}
 
@@ -98,7 +95,7 @@ final class BatchRun {
           long after = a.offset() != null ? a.offset() : session.baseSeq();
           results[i] = new Admitted(session.pid(), true, after, users.get(userId));
         } else {
-          String pid = newPid();
+          String pid = RandomIds.urlSafe(15);
           started.put(pid, userId);
           results[i] = new Admitted(pid, false, null, users.get(userId));
         }
@@ -129,11 +126,5 @@ final class BatchRun {
     if (expire) {
       RecoveryStore.expire(tx, now.minus(context.recoveryWindow()));
     }
-  }
-
-  private static String newPid() {
-    byte[] bytes = new byte[15];
-    RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 }

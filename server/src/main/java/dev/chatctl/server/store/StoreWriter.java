@@ -1,6 +1,7 @@
 package dev.chatctl.server.store;
 
 import dev.chatctl.server.store.StoreOp.Touch;
+import dev.chatctl.util.Throwables;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -235,30 +236,14 @@ public final class StoreWriter implements AutoCloseable {
   }
 
   static boolean unreachable(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLTransientConnectionException) {
-        return true;
-      }
-      if (t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08")) {
-        return true;
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return false;
+    return Throwables.find(
+            e,
+            t -> t instanceof SQLTransientConnectionException
+                || t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08"))
+        != null;
   }
 
   static boolean uniqueViolation(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException s && ("23505".equals(s.getSQLState()) || s.getErrorCode() == 23505)) {
-        return true;
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return false;
+    return Throwables.find(e, t -> t instanceof SQLException s && ("23505".equals(s.getSQLState()) || s.getErrorCode() == 23505)) != null;
   }
-
 }
