@@ -1,19 +1,21 @@
 package dev.chatctl.server;
 
-import dev.chatctl.util.Throwables;
+import dev.chatctl.protocol.socketio.SocketPacket;
 import dev.chatctl.server.auth.TokenVerifier;
 import dev.chatctl.server.chat.ChatService;
-import dev.chatctl.server.chat.Presence;
-import dev.chatctl.util.UnavailableException;
-import dev.chatctl.util.Durations;
 import dev.chatctl.server.config.ServerConfig;
 import dev.chatctl.server.engineio.EngineIoServer;
 import dev.chatctl.server.http.HealthHandlers;
 import dev.chatctl.server.http.HttpListener;
 import dev.chatctl.server.http.OriginGate;
+import dev.chatctl.server.socketio.LocalAdapter;
 import dev.chatctl.server.socketio.SocketIoServer;
 import dev.chatctl.server.store.Database;
+import dev.chatctl.server.store.LiveInboxes;
 import dev.chatctl.server.store.StoreWriter;
+import dev.chatctl.util.Durations;
+import dev.chatctl.util.Throwables;
+import dev.chatctl.util.UnavailableException;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -44,7 +46,6 @@ public final class ChatServer implements AutoCloseable {
   private final ServerConfig config;
   private final PrometheusMeterRegistry metrics;
   private final Database database;
-  private final Presence presence;
   private final StoreWriter writer;
   private final ExecutorService readers;
   private final ScheduledExecutorService housekeeping;
@@ -64,13 +65,19 @@ public final class ChatServer implements AutoCloseable {
     new JvmThreadMetrics().bindTo(metrics);
     new ProcessorMetrics().bindTo(metrics);
     new UptimeMetrics().bindTo(metrics);
-    this.presence = new Presence();
-    this.writer = new StoreWriter(database, presence, clock, config.storeBatchSize(), config.recoveryWindow(), metrics)
-        .completingWithin(dev.chatctl.server.engineio.WsConnection::batch)
+    LocalAdapter sockets = new LocalAdapter(SocketPacket.MAIN_NAMESPACE);
+    LiveInboxes live = new LiveInboxes();
+    // a batch's answers and deliveries leave together: one flush per connection per batch
+    this.writer = new StoreWriter(database, live, clock, config.storeBatchSize(), config.recoveryWindow(), metrics)
+        .completingWithin(sockets::batch)
         .start();
     this.readers = Executors.newFixedThreadPool(Math.max(2, config.poolSize() / 2), named("chatctl-reader"));
     this.chat =
-        new ChatService(new TokenVerifier(config.secret(), clock), writer, database, presence, readers, clock, config.maxMessageLength(), metrics);
+        new ChatService(
+            new ChatService.Parts(new TokenVerifier(config.secret(), clock), writer, live, database, sockets, readers),
+            clock,
+            config.maxMessageLength(),
+            metrics);
     this.engine =
         new EngineIoServer(config.engine(), new SocketIoServer(SocketIoServer.DEFAULT_CONNECT_TIMEOUT).mount(chat));
     metrics.gauge("chatctl.engine.sessions", engine, EngineIoServer::sessionCount);
@@ -94,7 +101,7 @@ public final class ChatServer implements AutoCloseable {
     } catch (RuntimeException e) {
       writer.close();
       readers.shutdownNow();
-      presence.stop();
+      chat.stop();
       if (Throwables.has(e, BindException.class)) {
         throw new UnavailableException("port " + config.port() + " on " + config.host() + " is already in use (set WS_PORT or --port)", e);
       }
@@ -173,7 +180,7 @@ public final class ChatServer implements AutoCloseable {
     sleepQuietly(200); // let the close frames leave
     http.close();
     readers.shutdownNow();
-    presence.stop();
+    chat.stop();
     database.close();
     log.info("stopped");
   }

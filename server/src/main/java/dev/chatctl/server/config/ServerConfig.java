@@ -94,10 +94,6 @@ public record ServerConfig(
     return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http);
   }
 
-  public ServerConfig withDatabase(DatabaseUrl database) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http);
-  }
-
   public ServerConfig withEngine(EngineOptions engine) {
     return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http);
   }
