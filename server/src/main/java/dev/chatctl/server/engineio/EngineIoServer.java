@@ -1,9 +1,9 @@
 package dev.chatctl.server.engineio;
 
 import dev.chatctl.protocol.Json;
-import dev.chatctl.protocol.engineio.EngineCodec;
 import dev.chatctl.protocol.engineio.EnginePacket;
 import dev.chatctl.protocol.engineio.Handshake;
+import dev.chatctl.util.RandomIds;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.HttpUpgradeListener;
@@ -13,8 +13,6 @@ import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +37,6 @@ public final class EngineIoServer implements HttpHandler {
 
   private static final AttachmentKey<Target> TARGET = AttachmentKey.create(Target.class);
   private static final Logger log = LoggerFactory.getLogger(EngineIoServer.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final EngineOptions options;
   private final EngineListener listener;
@@ -216,9 +213,7 @@ public final class EngineIoServer implements HttpHandler {
   // ------------------------------------------------------------------ helpers
 
   private static String newSid() {
-    byte[] bytes = new byte[15];
-    RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return RandomIds.urlSafe(15);
   }
 
   private static HandshakeRequest handshakeRequest(HttpServerExchange exchange) {
