@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatctl.cli.client.ClientException;
 import dev.chatctl.cli.client.ClientOptions;
 import dev.chatctl.protocol.Json;
-import dev.chatctl.server.auth.TokenIssuer;
-import dev.chatctl.server.config.ConfigException;
-import dev.chatctl.server.config.Durations;
+import dev.chatctl.protocol.auth.TokenMinter;
 import dev.chatctl.server.config.Settings;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -80,7 +78,7 @@ public final class ConnectionOptions {
       if (user.isBlank() || user.length() > 191) {
         throw new CommandFailure(ExitCodes.USAGE, "--user: a user id is 1 to 191 characters");
       }
-      TokenIssuer issuer = new TokenIssuer(SettingsOptions.secret(settings, true).value());
+      TokenMinter issuer = new TokenMinter(SettingsOptions.secret(settings, true).value());
       userId = user;
       tokenSupplier = () -> issuer.issue(user, null, null, null, MINTED_TOKEN_TTL);
     } else {
@@ -116,20 +114,6 @@ public final class ConnectionOptions {
       // not a JWS we can read
     }
     return null;
-  }
-
-  /** Parses a --timeout-like option, as a usage error when it is not a positive duration. */
-  static Duration duration(String option, String text) {
-    Duration d;
-    try {
-      d = Durations.parse(option, text);
-    } catch (ConfigException e) {
-      throw new CommandFailure(ExitCodes.USAGE, e.getMessage());
-    }
-    if (d.isZero() || d.isNegative()) {
-      throw new CommandFailure(ExitCodes.USAGE, option + " must be longer than zero");
-    }
-    return d;
   }
 
   /** A client failure as the command's one line and exit code. */

@@ -1,6 +1,9 @@
 package dev.chatctl.cli;
 
+import dev.chatctl.cli.Converters.AnyDuration;
 import dev.chatctl.server.ChatServer;
+import dev.chatctl.server.config.Durations;
+import java.time.Duration;
 import dev.chatctl.server.config.ServerConfig;
 import java.util.HashMap;
 import java.util.List;
@@ -44,8 +47,8 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-message-length", paramLabel = "N", description = "Longest message after trimming, UTF-16 units (MAX_MESSAGE_LENGTH, default 4000).")
   Integer maxMessageLength;
 
-  @Option(names = "--recovery-window", paramLabel = "DURATION", description = "How long a dropped session can be recovered: 90s, 30m, 24h (RECOVERY_WINDOW, default 24h).")
-  String recoveryWindow;
+  @Option(names = "--recovery-window", paramLabel = "DURATION", converter = AnyDuration.class, description = "How long a dropped session can be recovered: 90s, 30m, 24h (RECOVERY_WINDOW, default 24h).")
+  Duration recoveryWindow;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -55,7 +58,7 @@ public final class ServeCommand implements Callable<Integer> {
     SettingsOptions.put(flags, "CORS_ORIGINS", corsOrigins);
     SettingsOptions.put(flags, "NEXTAUTH_URL", nextAuthUrl);
     SettingsOptions.put(flags, "MAX_MESSAGE_LENGTH", maxMessageLength);
-    SettingsOptions.put(flags, "RECOVERY_WINDOW", recoveryWindow);
+    SettingsOptions.put(flags, "RECOVERY_WINDOW", recoveryWindow == null ? null : Durations.format(recoveryWindow));
     ServerConfig config = ServerConfig.from(settings.settings(flags));
     // the signal handlers come first: a stop asked for during the start happens right after it
     CountDownLatch stopRequested = new CountDownLatch(1);

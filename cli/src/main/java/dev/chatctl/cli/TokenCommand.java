@@ -1,8 +1,8 @@
 package dev.chatctl.cli;
 
-import dev.chatctl.server.auth.TokenIssuer;
-import dev.chatctl.server.auth.TokenSources;
-import dev.chatctl.server.config.Durations;
+import dev.chatctl.cli.Converters.PositiveDuration;
+import dev.chatctl.protocol.auth.SessionKeys;
+import dev.chatctl.protocol.auth.TokenMinter;
 import dev.chatctl.server.config.Secret;
 import dev.chatctl.server.config.Settings;
 import java.time.Duration;
@@ -39,8 +39,8 @@ public final class TokenCommand implements Callable<Integer> {
   @Option(names = "--picture", description = "Picture URL claim.")
   String picture;
 
-  @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "1h", description = "Lifetime: 90s, 30m, 1h, 30d (default ${DEFAULT-VALUE}).")
-  String ttl;
+  @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "1h", converter = PositiveDuration.class, description = "Lifetime: 90s, 30m, 1h, 30d (default ${DEFAULT-VALUE}).")
+  Duration ttl;
 
   @Option(names = "--format", defaultValue = "jws", description = "jws (HS256, default), nextauth (NextAuth v4 session token), authjs (Auth.js v5 session token).")
   Format format;
@@ -52,14 +52,11 @@ public final class TokenCommand implements Callable<Integer> {
   public Integer call() {
     Settings s = settings.settings(java.util.Map.of());
     Secret secret = SettingsOptions.secret(s, true);
-    Duration lifetime = Durations.parse("--ttl", ttl);
-    if (lifetime.isZero() || lifetime.isNegative()) {
-      throw new CommandFailure(ExitCodes.USAGE, "--ttl must be longer than zero");
+    Duration lifetime = ttl;
+    if (format == Format.authjs && !cookieName.equals(SessionKeys.AUTHJS_COOKIE) && !cookieName.equals(SessionKeys.AUTHJS_SECURE_COOKIE)) {
+      throw new CommandFailure(ExitCodes.USAGE, "--cookie-name must be " + SessionKeys.AUTHJS_COOKIE + " or " + SessionKeys.AUTHJS_SECURE_COOKIE);
     }
-    if (format == Format.authjs && !cookieName.endsWith("authjs.session-token")) {
-      throw new CommandFailure(ExitCodes.USAGE, "--cookie-name must be one of " + TokenSources.SESSION_COOKIES.subList(2, 4));
-    }
-    TokenIssuer issuer = new TokenIssuer(secret.value());
+    TokenMinter issuer = new TokenMinter(secret.value());
     String token =
         switch (format) {
           case jws -> issuer.issue(user, name, email, picture, lifetime);
