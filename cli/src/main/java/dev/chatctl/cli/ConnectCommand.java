@@ -67,7 +67,7 @@ public final class ConnectCommand implements Callable<Integer> {
       try {
         console.connect(limit);
       } catch (ClientException e) {
-        throw ConnectionOptions.failure(e);
+        throw connection.failure(e);
       }
       return console.run();
     }

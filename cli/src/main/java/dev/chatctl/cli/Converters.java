@@ -1,7 +1,7 @@
 package dev.chatctl.cli;
 
-import dev.chatctl.server.config.ConfigException;
-import dev.chatctl.server.config.Durations;
+import dev.chatctl.util.ConfigException;
+import dev.chatctl.util.Durations;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;

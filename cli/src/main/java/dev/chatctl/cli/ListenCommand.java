@@ -9,7 +9,7 @@ import dev.chatctl.cli.client.ClientOptions;
 import dev.chatctl.cli.client.SocketClient;
 import dev.chatctl.protocol.Json;
 import dev.chatctl.protocol.chat.Events;
-import dev.chatctl.server.config.Durations;
+import dev.chatctl.util.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -148,14 +148,14 @@ public final class ListenCommand implements Callable<Integer> {
       try {
         socket.connect().get(options.connectTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
-        throw ConnectionOptions.failure(e);
+        throw connection.failure(e);
       } catch (TimeoutException e) {
         throw new CommandFailure(ExitCodes.UNAVAILABLE, "timed out: no answer from " + options.url());
       }
       try {
         return limit == null ? done.get() : done.get(SendCommand.remaining(deadline), TimeUnit.NANOSECONDS);
       } catch (ExecutionException e) {
-        throw ConnectionOptions.failure(e);
+        throw connection.failure(e);
       } catch (TimeoutException e) {
         if (count == null) {
           return ExitCodes.OK; // listened for --timeout

@@ -4,7 +4,7 @@ import dev.chatctl.cli.Converters.PositiveDuration;
 import dev.chatctl.cli.client.ChatClient;
 import dev.chatctl.cli.client.ClientOptions;
 import dev.chatctl.protocol.Json;
-import dev.chatctl.server.config.Durations;
+import dev.chatctl.util.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -51,7 +51,7 @@ public final class OnlineCommand implements Callable<Integer> {
         chat.connect().get(SendCommand.remaining(deadline), TimeUnit.NANOSECONDS);
         online = chat.onlineUsers().get(SendCommand.remaining(deadline), TimeUnit.NANOSECONDS);
       } catch (ExecutionException e) {
-        throw ConnectionOptions.failure(e);
+        throw connection.failure(e);
       } catch (TimeoutException e) {
         throw new CommandFailure(ExitCodes.UNAVAILABLE, "timed out: no answer from " + options.url() + " within " + Durations.format(limit));
       }

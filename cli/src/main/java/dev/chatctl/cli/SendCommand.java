@@ -5,7 +5,7 @@ import dev.chatctl.cli.client.ChatClient;
 import dev.chatctl.cli.client.ClientOptions;
 import dev.chatctl.protocol.Json;
 import dev.chatctl.protocol.chat.Message;
-import dev.chatctl.server.config.Durations;
+import dev.chatctl.util.Durations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -72,7 +72,7 @@ public final class SendCommand implements Callable<Integer> {
         chat.connect().get(remaining(deadline), TimeUnit.NANOSECONDS);
         stored = chat.send(new ChatClient.Outgoing(to, content, session, id)).get(remaining(deadline), TimeUnit.NANOSECONDS);
       } catch (ExecutionException e) {
-        throw ConnectionOptions.failure(e);
+        throw connection.failure(e);
       } catch (TimeoutException e) {
         throw new CommandFailure(ExitCodes.UNAVAILABLE, "timed out: no answer from " + options.url() + " within " + Durations.format(limit));
       }

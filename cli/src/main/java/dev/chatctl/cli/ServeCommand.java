@@ -2,9 +2,9 @@ package dev.chatctl.cli;
 
 import dev.chatctl.cli.Converters.AnyDuration;
 import dev.chatctl.server.ChatServer;
-import dev.chatctl.server.config.Durations;
-import java.time.Duration;
 import dev.chatctl.server.config.ServerConfig;
+import dev.chatctl.util.Durations;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +32,10 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Mixin SettingsOptions settings;
 
+  @Option(names = "--secret", paramLabel = "SECRET",
+      description = "The app's NEXTAUTH_SECRET, which keys every token (else NEXTAUTH_SECRET, AUTH_SECRET, else a development secret made once).")
+  String secret;
+
   @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "Listen port (WS_PORT, default 3001).")
   Integer port;
 
@@ -53,6 +57,7 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Map<String, String> flags = new HashMap<>();
+    SettingsOptions.put(flags, "NEXTAUTH_SECRET", secret);
     SettingsOptions.put(flags, "WS_PORT", port);
     SettingsOptions.put(flags, "HOST", host);
     SettingsOptions.put(flags, "CORS_ORIGINS", corsOrigins);

@@ -1,16 +1,16 @@
 package dev.chatctl.cli.bench;
 
 import dev.chatctl.cli.CommandFailure;
+import dev.chatctl.cli.ConnectionOptions;
 import dev.chatctl.cli.Converters.AnyDuration;
 import dev.chatctl.cli.Converters.PositiveDuration;
 import dev.chatctl.cli.Converters.Rate;
 import dev.chatctl.cli.ExitCodes;
-import dev.chatctl.cli.SettingsOptions;
-import dev.chatctl.server.config.Settings;
+import dev.chatctl.cli.SecretOptions;
+import dev.chatctl.protocol.chat.ErrorCode;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,13 +45,11 @@ public final class BenchCommand implements Runnable {
 
   /** Options every scenario takes. */
   static final class Common {
-    @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:3001",
-        description = "The server (default ${DEFAULT-VALUE}); plain http:// or ws:// only.")
+    @Option(names = "--url", paramLabel = "URL",
+        description = "The server, plain http:// or ws:// (else CHATCTL_URL, else http://localhost:WS_PORT, default port 3001).")
     String url;
 
-    @Option(names = "--secret", paramLabel = "SECRET",
-        description = "The server's NEXTAUTH_SECRET, to mint HS256 tokens (else NEXTAUTH_SECRET / AUTH_SECRET / .env, else the development secret in ./data).")
-    String secret;
+    @Mixin SecretOptions secret;
 
     @Option(names = "--server-pid", paramLabel = "PID", defaultValue = "0",
         description = "The server's process id: its CPU (and, for connections, resident memory) is reported.")
@@ -81,8 +79,8 @@ public final class BenchCommand implements Runnable {
 
     BenchOptions options(int sockets) {
       BenchOptions o = new BenchOptions();
-      o.url = url;
-      o.secret = secret();
+      o.url = ConnectionOptions.serverUrl(url, secret.settings());
+      o.secret = secret.resolve(false);
       o.serverPid = serverPid;
       if (concurrency < 1) {
         throw new CommandFailure(ExitCodes.USAGE, "--concurrency must be at least 1");
@@ -91,7 +89,7 @@ public final class BenchCommand implements Runnable {
       o.connectTimeout = connectTimeout;
       o.drain = drain;
       try {
-        Target target = Target.of(url);
+        Target target = Target.of(o.url);
         if (sourceIps > 1 && !target.isLoopback()) {
           throw new CommandFailure(ExitCodes.USAGE, "--source-ips works with a loopback server only");
         }
@@ -100,12 +98,6 @@ public final class BenchCommand implements Runnable {
         throw new CommandFailure(ExitCodes.USAGE, e.getMessage());
       }
       return o;
-    }
-
-    private String secret() {
-      Map<String, String> flags = new HashMap<>();
-      SettingsOptions.put(flags, "NEXTAUTH_SECRET", secret);
-      return SettingsOptions.secret(Settings.load(flags), false).value();
     }
 
     PrintStream progress() {
@@ -133,8 +125,21 @@ public final class BenchCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       out.println(common.json ? result.toJson() : result.toTable());
       out.flush();
+      if (result.errors.keySet().stream().anyMatch(kind -> kind.contains(ErrorCode.TOKEN_INVALID.name()))) {
+        spec.commandLine().getErr().println("chatctl: " + SecretOptions.mismatchHint(options.secret));
+      }
+      return exitCode(result);
+    }
+
+    /**
+     * 3 when the server could not be reached at all (nothing connected, and no socket was refused);
+     * 1 when anything else went wrong (refused, errors, lost messages, a failed phase); else 0.
+     */
+    static int exitCode(BenchResult result) {
       Object connected = result.metrics.get("connect") instanceof Map<?, ?> m ? m.get("connected") : null;
-      if (Long.valueOf(0).equals(connected)) {
+      boolean unreachable = Long.valueOf(0).equals(connected) && !result.errors.isEmpty()
+          && result.errors.keySet().stream().allMatch(kind -> kind.startsWith("connect failed"));
+      if (unreachable) {
         return ExitCodes.UNAVAILABLE;
       }
       return result.failure != null || result.errorCount() > 0 || positive(result.metrics.get("lost")) ? ExitCodes.REFUSED : ExitCodes.OK;

@@ -48,7 +48,7 @@ abstract class BenchRun implements BenchSocket.Listener, AutoCloseable {
   BenchRun(BenchOptions options, PrintStream progressOut) {
     this.options = options;
     this.target = Target.of(options.url);
-    this.issuer = new TokenMinter(options.secret);
+    this.issuer = new TokenMinter(options.secret.value());
     this.cpu = new CpuMeter(options.serverPid);
     this.progressOut = progressOut;
   }

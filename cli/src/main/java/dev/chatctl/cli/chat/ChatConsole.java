@@ -9,7 +9,7 @@ import dev.chatctl.protocol.chat.DirectoryEntry;
 import dev.chatctl.protocol.chat.JsText;
 import dev.chatctl.protocol.chat.Message;
 import dev.chatctl.protocol.chat.StoredMessageView;
-import dev.chatctl.server.config.Durations;
+import dev.chatctl.util.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,5 +1,8 @@
 package dev.chatctl.cli.client;
 
+import dev.chatctl.util.Throwables;
+import java.util.concurrent.TimeoutException;
+
 /**
  * Why a connect or a request failed. {@link Kind#REFUSED} carries the contract's error code
  * ({@code TOKEN_INVALID}, {@code RECIPIENT_NOT_FOUND}, ...); the command line maps the kinds to
@@ -47,15 +50,11 @@ public final class ClientException extends RuntimeException {
 
   /** The cause of a failed future, unwrapped: a ClientException, or one made from any other error. */
   public static ClientException of(Throwable error) {
-    Throwable t = error;
-    while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
+    Throwable t = Throwables.unwrap(error);
     if (t instanceof ClientException e) {
       return e;
     }
-    if (t instanceof java.util.concurrent.TimeoutException) {
+    if (t instanceof TimeoutException) {
       return new ClientException(Kind.TIMEOUT, null, "timed out", t);
     }
     return new ClientException(Kind.UNAVAILABLE, null, String.valueOf(t.getMessage() != null ? t.getMessage() : t), t);

@@ -1,5 +1,12 @@
 package dev.chatctl.cli.client;
 
+import dev.chatctl.util.SerialExecutor;
+import java.nio.channels.UnresolvedAddressException;
+import java.net.http.WebSocketHandshakeException;
+import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
+import java.net.ConnectException;
+import dev.chatctl.util.Throwables;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -9,7 +16,7 @@ import dev.chatctl.protocol.ProtocolException;
 import dev.chatctl.protocol.engineio.Handshake;
 import dev.chatctl.protocol.socketio.SocketCodec;
 import dev.chatctl.protocol.socketio.SocketPacket;
-import dev.chatctl.server.config.Durations;
+import dev.chatctl.util.Durations;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -138,7 +145,7 @@ public final class SocketClient implements AutoCloseable {
                 return t;
               })
             : options.scheduler();
-    this.loop = new SerialExecutor(scheduler);
+    this.loop = SerialExecutor.on(scheduler, e -> log.warn("a client callback failed", e));
   }
 
   // ------------------------------------------------------------------ API (any thread)
@@ -593,30 +600,23 @@ public final class SocketClient implements AutoCloseable {
   }
 
   private static boolean timedOut(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof java.net.http.HttpTimeoutException || c instanceof java.net.SocketTimeoutException) {
-        return true;
-      }
-    }
-    return false;
+    return Throwables.has(t, HttpTimeoutException.class, SocketTimeoutException.class);
   }
 
   private static String rootMessage(Throwable t) {
-    Throwable root = t;
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof java.net.http.WebSocketHandshakeException handshake) {
-        return "the websocket handshake was refused (HTTP " + handshake.getResponse().statusCode() + ")";
-      }
-      root = c;
+    WebSocketHandshakeException handshake = Throwables.find(t, WebSocketHandshakeException.class);
+    if (handshake != null) {
+      return "the websocket handshake was refused (HTTP " + handshake.getResponse().statusCode() + ")";
     }
+    Throwable root = Throwables.root(t);
     String message = root.getMessage();
-    if (root instanceof java.net.ConnectException) {
+    if (root instanceof ConnectException) {
       return message == null || message.isBlank() ? "connection refused" : message;
     }
-    if (root instanceof java.net.http.HttpTimeoutException) {
+    if (root instanceof HttpTimeoutException) {
       return "timed out";
     }
-    if (root instanceof java.nio.channels.UnresolvedAddressException) {
+    if (root instanceof UnresolvedAddressException) {
       return "unknown host";
     }
     return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;

@@ -1,10 +1,10 @@
 package dev.chatctl.server.testing;
 
-import dev.chatctl.server.ChatServer;
 import dev.chatctl.protocol.auth.TokenMinter;
+import dev.chatctl.server.ChatServer;
 import dev.chatctl.server.config.DatabaseUrl;
 import dev.chatctl.server.config.ServerConfig;
-import dev.chatctl.server.config.Settings;
+import dev.chatctl.util.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
