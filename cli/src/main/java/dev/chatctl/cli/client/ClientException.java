@@ -1,5 +1,15 @@
 package dev.chatctl.cli.client;
 
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpTimeoutException;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.channels.UnresolvedAddressException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
 /**
  * Why a connect or a request failed. {@link Kind#REFUSED} carries the contract's error code
  * ({@code TOKEN_INVALID}, {@code RECIPIENT_NOT_FOUND}, ...); the command line maps the kinds to
@@ -48,16 +58,56 @@ public final class ClientException extends RuntimeException {
   /** The cause of a failed future, unwrapped: a ClientException, or one made from any other error. */
   public static ClientException of(Throwable error) {
     Throwable t = error;
-    while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
-        && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
       t = t.getCause();
     }
     if (t instanceof ClientException e) {
       return e;
     }
-    if (t instanceof java.util.concurrent.TimeoutException) {
+    if (t instanceof TimeoutException) {
       return new ClientException(Kind.TIMEOUT, null, "timed out", t);
     }
     return new ClientException(Kind.UNAVAILABLE, null, String.valueOf(t.getMessage() != null ? t.getMessage() : t), t);
+  }
+
+  /**
+   * A connect attempt that ended before the server answered: TIMEOUT when it timed out, else
+   * UNAVAILABLE, with the reason a person can act on ("connection refused", "unknown host", the
+   * HTTP status of a refused websocket handshake).
+   */
+  static ClientException unreachable(URI uri, String reason, Throwable cause) {
+    String why = cause == null ? reason : rootMessage(cause);
+    Kind kind = timedOut(cause) ? Kind.TIMEOUT : Kind.UNAVAILABLE;
+    return new ClientException(kind, null, "cannot connect to " + uri + ": " + why, cause);
+  }
+
+  private static boolean timedOut(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof HttpTimeoutException || c instanceof SocketTimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof WebSocketHandshakeException handshake) {
+        return "the websocket handshake was refused (HTTP " + handshake.getResponse().statusCode() + ")";
+      }
+      root = c;
+    }
+    String message = root.getMessage();
+    if (root instanceof ConnectException) {
+      return message == null || message.isBlank() ? "connection refused" : message;
+    }
+    if (root instanceof HttpTimeoutException) {
+      return "timed out";
+    }
+    if (root instanceof UnresolvedAddressException) {
+      return "unknown host";
+    }
+    return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
   }
 }

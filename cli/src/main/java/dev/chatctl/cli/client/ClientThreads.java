@@ -1,0 +1,63 @@
+package dev.chatctl.cli.client;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What a {@link SocketClient} runs on: the HTTP client that opens its websockets and the
+ * scheduler of its timers, either shared ones from its {@link ClientOptions} or its own (made
+ * here, released by {@link #release}), and its serial event loop over that scheduler.
+ */
+final class ClientThreads {
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  final HttpClient http;
+  final ScheduledExecutorService scheduler;
+  final SerialExecutor loop;
+  private final boolean ownHttp;
+  private final boolean ownScheduler;
+
+  ClientThreads(ClientOptions options) {
+    this.ownHttp = options.httpClient() == null;
+    this.http = ownHttp ? HttpClient.newBuilder().connectTimeout(options.connectTimeout()).build() : options.httpClient();
+    this.ownScheduler = options.scheduler() == null;
+    this.scheduler =
+        ownScheduler
+            ? Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "chatctl-client-" + THREADS.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              })
+            : options.scheduler();
+    this.loop = new SerialExecutor(scheduler);
+  }
+
+  /** Runs {@code task} on the event loop after {@code delay}; null once the scheduler is down. */
+  ScheduledFuture<?> schedule(Duration delay, Runnable task) {
+    try {
+      return scheduler.schedule(() -> loop.execute(task), Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException shutDown) {
+      return null;
+    }
+  }
+
+  /** Releases what was made here: the scheduler after the callbacks queued, the HTTP client. */
+  void release() {
+    if (ownScheduler) {
+      try {
+        scheduler.schedule(scheduler::shutdown, 100, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException alreadyDown) {
+        // nothing left to run
+      }
+    }
+    if (ownHttp) {
+      http.shutdownNow();
+    }
+  }
+}
