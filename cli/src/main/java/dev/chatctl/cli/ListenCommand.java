@@ -8,7 +8,7 @@ import dev.chatctl.cli.client.ClientOptions;
 import dev.chatctl.cli.client.SocketClient;
 import dev.chatctl.protocol.Json;
 import dev.chatctl.protocol.chat.Events;
-import dev.chatctl.server.config.Durations;
+import dev.chatctl.util.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashSet;

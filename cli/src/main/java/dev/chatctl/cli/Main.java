@@ -1,8 +1,8 @@
 package dev.chatctl.cli;
 
 import dev.chatctl.cli.bench.BenchCommand;
-import dev.chatctl.server.config.ConfigException;
-import dev.chatctl.server.config.UnavailableException;
+import dev.chatctl.util.ConfigException;
+import dev.chatctl.util.UnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;

@@ -3,7 +3,7 @@ package dev.chatctl.cli;
 import dev.chatctl.cli.client.ChatClient;
 import dev.chatctl.cli.client.ClientOptions;
 import dev.chatctl.protocol.Json;
-import dev.chatctl.server.config.Durations;
+import dev.chatctl.util.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;

@@ -4,7 +4,7 @@ import dev.chatctl.cli.client.ChatClient;
 import dev.chatctl.cli.client.ClientOptions;
 import dev.chatctl.protocol.Json;
 import dev.chatctl.protocol.chat.Message;
-import dev.chatctl.server.config.Durations;
+import dev.chatctl.util.Durations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

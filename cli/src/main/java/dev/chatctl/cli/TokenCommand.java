@@ -2,7 +2,7 @@ package dev.chatctl.cli;
 
 import dev.chatctl.server.auth.TokenIssuer;
 import dev.chatctl.server.auth.TokenSources;
-import dev.chatctl.server.config.Durations;
+import dev.chatctl.util.Durations;
 import dev.chatctl.server.config.Secret;
 import dev.chatctl.server.config.Settings;
 import java.time.Duration;

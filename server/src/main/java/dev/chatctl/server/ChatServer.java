@@ -1,10 +1,11 @@
 package dev.chatctl.server;
 
+import dev.chatctl.util.Throwables;
 import dev.chatctl.server.auth.TokenVerifier;
 import dev.chatctl.server.chat.ChatService;
 import dev.chatctl.server.chat.Presence;
-import dev.chatctl.server.config.UnavailableException;
-import dev.chatctl.server.config.Durations;
+import dev.chatctl.util.UnavailableException;
+import dev.chatctl.util.Durations;
 import dev.chatctl.server.config.ServerConfig;
 import dev.chatctl.server.engineio.EngineIoServer;
 import dev.chatctl.server.http.HealthHandlers;
@@ -105,7 +106,7 @@ public final class ChatServer implements AutoCloseable {
       writer.close();
       readers.shutdownNow();
       presence.stop();
-      if (hasCause(e, BindException.class)) {
+      if (Throwables.has(e, BindException.class)) {
         throw new UnavailableException("port " + config.port() + " on " + config.host() + " is already in use (set WS_PORT or --port)", e);
       }
       throw e;
@@ -193,18 +194,6 @@ public final class ChatServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return true;
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return false;
   }
 
   /** A periodic task that survives its own failures (a scheduled executor drops a task that throws). */

@@ -3,7 +3,7 @@ package dev.chatctl.cli.bench;
 import dev.chatctl.cli.CommandFailure;
 import dev.chatctl.cli.ExitCodes;
 import dev.chatctl.cli.SettingsOptions;
-import dev.chatctl.server.config.Durations;
+import dev.chatctl.util.Durations;
 import dev.chatctl.server.config.Settings;
 import java.io.PrintStream;
 import java.io.PrintWriter;

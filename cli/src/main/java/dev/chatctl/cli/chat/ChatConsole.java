@@ -8,7 +8,7 @@ import dev.chatctl.cli.client.ClientException;
 import dev.chatctl.cli.client.ClientOptions;
 import dev.chatctl.protocol.chat.JsText;
 import dev.chatctl.protocol.chat.Message;
-import dev.chatctl.server.config.Durations;
+import dev.chatctl.util.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;

@@ -1,13 +1,12 @@
 package dev.chatctl.cli.client;
 
+import dev.chatctl.util.Throwables;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.channels.UnresolvedAddressException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -57,10 +56,7 @@ public final class ClientException extends RuntimeException {
 
   /** The cause of a failed future, unwrapped: a ClientException, or one made from any other error. */
   public static ClientException of(Throwable error) {
-    Throwable t = error;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
+    Throwable t = Throwables.unwrap(error);
     if (t instanceof ClientException e) {
       return e;
     }
@@ -82,22 +78,15 @@ public final class ClientException extends RuntimeException {
   }
 
   private static boolean timedOut(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof HttpTimeoutException || c instanceof SocketTimeoutException) {
-        return true;
-      }
-    }
-    return false;
+    return Throwables.has(t, HttpTimeoutException.class, SocketTimeoutException.class);
   }
 
   private static String rootMessage(Throwable t) {
-    Throwable root = t;
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof WebSocketHandshakeException handshake) {
-        return "the websocket handshake was refused (HTTP " + handshake.getResponse().statusCode() + ")";
-      }
-      root = c;
+    WebSocketHandshakeException handshake = Throwables.find(t, WebSocketHandshakeException.class);
+    if (handshake != null) {
+      return "the websocket handshake was refused (HTTP " + handshake.getResponse().statusCode() + ")";
     }
+    Throwable root = Throwables.root(t);
     String message = root.getMessage();
     if (root instanceof ConnectException) {
       return message == null || message.isBlank() ? "connection refused" : message;

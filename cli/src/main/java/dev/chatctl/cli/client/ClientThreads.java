@@ -1,5 +1,6 @@
 package dev.chatctl.cli.client;
 
+import dev.chatctl.util.SerialExecutor;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -8,6 +9,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a {@link SocketClient} runs on: the HTTP client that opens its websockets and the
@@ -15,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * here, released by {@link #release}), and its serial event loop over that scheduler.
  */
 final class ClientThreads {
+  private static final Logger log = LoggerFactory.getLogger(SocketClient.class);
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   final HttpClient http;
@@ -35,7 +39,7 @@ final class ClientThreads {
                 return t;
               })
             : options.scheduler();
-    this.loop = new SerialExecutor(scheduler);
+    this.loop = SerialExecutor.on(scheduler, e -> log.warn("a client callback failed", e));
   }
 
   /** Runs {@code task} on the event loop after {@code delay}; null once the scheduler is down. */

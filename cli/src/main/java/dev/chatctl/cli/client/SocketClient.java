@@ -2,7 +2,8 @@ package dev.chatctl.cli.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatctl.protocol.socketio.SocketPacket;
-import dev.chatctl.server.config.Durations;
+import dev.chatctl.util.SerialExecutor;
+import dev.chatctl.util.Durations;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -9,7 +9,7 @@ import dev.chatctl.protocol.ProtocolException;
 import dev.chatctl.protocol.engineio.Handshake;
 import dev.chatctl.protocol.socketio.SocketCodec;
 import dev.chatctl.protocol.socketio.SocketPacket;
-import dev.chatctl.server.config.Durations;
+import dev.chatctl.util.Durations;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;

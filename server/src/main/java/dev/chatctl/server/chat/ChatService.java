@@ -1,5 +1,6 @@
 package dev.chatctl.server.chat;
 
+import dev.chatctl.util.Throwables;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -125,7 +126,7 @@ public final class ChatService implements NamespaceHandler {
     CompletableFuture<StoreOp.Admitted> admitted = writer.submit(new StoreOp.Admit(identity, upsert, pid, offset, new CompletableFuture<>()));
     return admitted.handle(
         (a, error) -> {
-          if (error != null && (error instanceof StoreWriter.Stopped || error.getCause() instanceof StoreWriter.Stopped)) {
+          if (Throwables.unwrap(error) instanceof StoreWriter.Stopped) {
             return new Admission.Dropped(); // stopping: the client reconnects to the next server
           }
           if (error != null) {

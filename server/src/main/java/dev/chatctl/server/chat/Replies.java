@@ -1,5 +1,6 @@
 package dev.chatctl.server.chat;
 
+import dev.chatctl.util.Throwables;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -24,7 +25,7 @@ final class Replies {
         previous.thenCompose(
             ignored -> (started != null ? started : start(work))
                 .handle((result, error) -> {
-                  answer.accept(result, unwrap(error));
+                  answer.accept(result, Throwables.unwrap(error));
                   return null;
                 }));
   }
@@ -37,10 +38,4 @@ final class Replies {
     }
   }
 
-  private static Throwable unwrap(Throwable error) {
-    while (error instanceof java.util.concurrent.CompletionException && error.getCause() != null) {
-      error = error.getCause();
-    }
-    return error;
-  }
 }

@@ -1,5 +1,6 @@
 package dev.chatctl.server.config;
 
+import dev.chatctl.util.ConfigException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;

@@ -1,5 +1,7 @@
 package dev.chatctl.server.config;
 
+import dev.chatctl.util.ConfigException;
+import dev.chatctl.util.Durations;
 import dev.chatctl.server.engineio.EngineOptions;
 import java.net.URI;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.chatctl.server.config;
 
+import dev.chatctl.util.ConfigException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

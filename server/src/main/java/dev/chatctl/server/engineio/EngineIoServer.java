@@ -1,5 +1,6 @@
 package dev.chatctl.server.engineio;
 
+import dev.chatctl.util.RandomIds;
 import dev.chatctl.protocol.Json;
 import dev.chatctl.protocol.engineio.EngineCodec;
 import dev.chatctl.protocol.engineio.EnginePacket;
@@ -14,8 +15,6 @@ import io.undertow.util.SameThreadExecutor;
 import io.undertow.server.HttpUpgradeListener;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -36,7 +35,6 @@ public final class EngineIoServer implements HttpHandler {
   private static final String JSON = "application/json";
 
   private static final AttachmentKey<Target> TARGET = AttachmentKey.create(Target.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final EngineOptions options;
   private final EngineListener listener;
@@ -205,9 +203,7 @@ public final class EngineIoServer implements HttpHandler {
   // ------------------------------------------------------------------ helpers
 
   private static String newSid() {
-    byte[] bytes = new byte[15];
-    RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return RandomIds.urlSafe(15);
   }
 
   private static HandshakeRequest handshakeRequest(HttpServerExchange exchange) {

@@ -1,5 +1,7 @@
 package dev.chatctl.server.socketio;
 
+import dev.chatctl.util.SerialExecutor;
+import dev.chatctl.util.RandomIds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.chatctl.protocol.Json;
@@ -7,9 +9,7 @@ import dev.chatctl.protocol.ProtocolException;
 import dev.chatctl.protocol.socketio.SocketCodec;
 import dev.chatctl.protocol.socketio.SocketPacket;
 import dev.chatctl.server.engineio.EngineSession;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,13 +26,12 @@ import org.xnio.XnioExecutor;
  */
 final class SocketIoClient implements EngineSession.Handler {
   private static final Logger log = LoggerFactory.getLogger(SocketIoClient.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private static final long OUTPUT_HOLD_MILLIS = 1;
 
   private final SocketIoServer server;
   private final EngineSession session;
-  private final SerialExecutor serial = new SerialExecutor();
+  private final SerialExecutor serial = SerialExecutor.direct(e -> log.error("socket task failed", e));
   private final SocketCodec.Decoder decoder = new SocketCodec.Decoder();
   // touched only on the serial executor
   private final SocketSet sockets = new SocketSet();
@@ -241,8 +240,6 @@ final class SocketIoClient implements EngineSession.Handler {
   }
 
   private static String newId() {
-    byte[] bytes = new byte[15];
-    RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return RandomIds.urlSafe(15);
   }
 }

@@ -1,11 +1,12 @@
 package dev.chatctl.server.store;
 
+import dev.chatctl.util.Throwables;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
-import dev.chatctl.server.config.ConfigException;
+import dev.chatctl.util.ConfigException;
 import dev.chatctl.server.config.DatabaseUrl;
-import dev.chatctl.server.config.UnavailableException;
+import dev.chatctl.util.UnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -164,17 +165,7 @@ public final class Database implements AutoCloseable {
 
   /** The one-line reason of a database failure, from the innermost SQL error. */
   static String reason(Throwable e) {
-    Throwable cause = e;
-    SQLException sql = null;
-    while (cause != null) {
-      if (cause instanceof SQLException s) {
-        sql = s;
-      }
-      if (cause.getCause() == cause) {
-        break;
-      }
-      cause = cause.getCause();
-    }
+    SQLException sql = Throwables.findLast(e, SQLException.class);
     if (sql != null) {
       String state = sql.getSQLState() == null ? "" : sql.getSQLState();
       String message = firstLine(sql.getMessage());

@@ -1,5 +1,7 @@
 package dev.chatctl.server.store;
 
+import dev.chatctl.util.Throwables;
+import dev.chatctl.util.RandomIds;
 import dev.chatctl.protocol.chat.ClientEvent.SendMessage;
 import dev.chatctl.server.auth.Identity;
 import dev.chatctl.server.store.MessageStore.ClientKey;
@@ -17,14 +19,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -54,7 +54,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class StoreWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StoreWriter.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** Most backlog messages sent to a socket per batch; the rest follow in later batches. */
   public static final int BACKLOG_PAGE = 1000;
@@ -269,36 +268,19 @@ public final class StoreWriter implements AutoCloseable {
   }
 
   static boolean unreachable(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLTransientConnectionException) {
-        return true;
-      }
-      if (t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08")) {
-        return true;
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return false;
+    return Throwables.find(
+            e,
+            t -> t instanceof SQLTransientConnectionException
+                || t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08"))
+        != null;
   }
 
   static boolean uniqueViolation(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException s && ("23505".equals(s.getSQLState()) || s.getErrorCode() == 23505)) {
-        return true;
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return false;
+    return Throwables.find(e, t -> t instanceof SQLException s && ("23505".equals(s.getSQLState()) || s.getErrorCode() == 23505)) != null;
   }
 
   static String newPid() {
-    byte[] bytes = new byte[15];
-    RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return RandomIds.urlSafe(15);
   }
 
   /** One batch's work inside its transaction; results are index-aligned with the batch. */

@@ -1,5 +1,7 @@
 package dev.chatctl.server.config;
 
+import dev.chatctl.util.ConfigException;
+import dev.chatctl.util.Durations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

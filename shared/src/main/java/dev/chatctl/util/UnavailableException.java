@@ -1,4 +1,4 @@
-package dev.chatctl.server.config;
+package dev.chatctl.util;
 
 /** Something chatctl needs cannot be reached (a database, a port): not a usage error. */
 public class UnavailableException extends ConfigException {

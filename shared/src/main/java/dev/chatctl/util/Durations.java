@@ -1,4 +1,4 @@
-package dev.chatctl.server.config;
+package dev.chatctl.util;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

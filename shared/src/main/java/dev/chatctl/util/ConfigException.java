@@ -1,4 +1,4 @@
-package dev.chatctl.server.config;
+package dev.chatctl.util;
 
 /** A setting a user got wrong: its message is the one line the command prints before exiting. */
 public class ConfigException extends RuntimeException {
