@@ -3,11 +3,14 @@ package dev.chatctl.cli.client;
 import dev.chatctl.util.SerialExecutor;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +54,20 @@ final class ClientThreads {
     }
   }
 
-  /** Releases what was made here: the scheduler after the callbacks queued, the HTTP client. */
-  void release() {
+  /**
+   * Waits (at most 2 s, and not on the event loop itself) for {@code lastWords} to leave, then
+   * releases what was made here: the scheduler after the callbacks queued, the HTTP client.
+   */
+  void release(CompletableFuture<Void> lastWords) {
+    if (!loop.inLoop()) {
+      try {
+        lastWords.get(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        // closing anyway
+      }
+    }
     if (ownScheduler) {
       try {
         scheduler.schedule(scheduler::shutdown, 100, TimeUnit.MILLISECONDS);

@@ -45,17 +45,20 @@ final class Outbound {
     return id;
   }
 
-  /** The packet of ack {@code id} (or of no ack: a negative id) went out on the connection. */
-  void sent(long id) {
-    Waiting waiting = acks.get(id);
+  /**
+   * Sends a packet (asking for ack {@code id}, or none: negative) on {@code connection}, or keeps
+   * it for the next connect when there is none.
+   */
+  void emit(String text, long id, SocketConnection connection) {
+    Waiting waiting = id < 0 ? null : acks.get(id);
+    if (connection == null) {
+      buffer.add(new Buffered(text, waiting));
+      return;
+    }
+    connection.send(text);
     if (waiting != null) {
       waiting.sent = true;
     }
-  }
-
-  /** Keeps a packet (of ack {@code id}, or none: negative) for the next connect. */
-  void buffer(String text, long id) {
-    buffer.add(new Buffered(text, id < 0 ? null : acks.get(id)));
   }
 
   /** Sends what was buffered, in order, skipping requests that timed out meanwhile. */

@@ -10,32 +10,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A Socket.IO v5 client for namespace "/" over Engine.IO v4's websocket transport, as
- * socket.io-client 4 behaves:
- *
- * <ul>
- *   <li>{@link #connect()} opens {@code ws(s)://host/socket.io/?EIO=4&transport=websocket} and
- *       sends CONNECT with the auth payload {@code {token, pid?, offset?}}; the answer {@code
- *       {sid, pid}} connects, CONNECT_ERROR {@code {message, data: {code}}} refuses.
- *   <li>Events both ways; {@link #emitWithAck} numbers its acknowledgements and waits for them.
- *       What is emitted while not connected is buffered and sent on the next connect.
- *   <li>The server's pings are answered; no ping within pingInterval + pingTimeout drops the
- *       connection ("ping timeout").
- *   <li>A dropped connection is re-established as {@link Reconnection} decides (not after the
- *       server's DISCONNECT, a refused connect or {@link #disconnect()}).
- *   <li>Connection-state recovery ({@link Recovery}): {@link Connected#recovered()} is true when
- *       the session came back.
- * </ul>
+ * socket.io-client 4 behaves: {@link #connect()} opens {@code
+ * ws(s)://host/socket.io/?EIO=4&transport=websocket} and sends CONNECT with the auth payload
+ * {@code {token, pid?, offset?}}; the answer {@code {sid, pid}} connects, CONNECT_ERROR {@code
+ * {message, data: {code}}} refuses. Events go both ways; {@link #emitWithAck} waits for its
+ * acknowledgement; what is emitted while not connected is sent on the next connect. A dropped
+ * connection is re-established (not after the server's DISCONNECT, a refused connect or {@link
+ * #disconnect()}) and its session recovered when the server can ({@link Connected#recovered()}).
  *
  * <p>This class is the client's state across connections and its API; {@link SocketConnection}
- * is one connection's life (attempt, CONNECT, packets, end), {@link Reconnection} decides about
- * the next one, {@link Outbound} keeps the buffer and the acknowledgements awaited.
+ * is one connection's life (attempt, CONNECT, packets, end; {@link EngineConnection} below it
+ * keeps the heartbeat), {@link Reconnection} decides about the next one, {@link Outbound} keeps
+ * the buffer and the acknowledgements awaited, {@link Recovery} the session to recover.
  *
  * <p>Callbacks of the {@link Listener} run on the client's event loop, one at a time, in arrival
  * order; they must not block. The first connect is not retried: it succeeds or fails.
@@ -117,10 +109,8 @@ public final class SocketClient implements AutoCloseable {
   public void emit(String event, Object... args) {
     String text = SocketConnection.encodeEvent(event, SocketPacket.NO_ACK, args);
     onLoop(() -> {
-      if (state == State.CONNECTED) {
-        connection.send(text);
-      } else if (state != State.CLOSED) {
-        outbound.buffer(text, SocketPacket.NO_ACK);
+      if (state != State.CLOSED) {
+        outbound.emit(text, SocketPacket.NO_ACK, state == State.CONNECTED ? connection : null);
       }
     });
   }
@@ -139,13 +129,7 @@ public final class SocketClient implements AutoCloseable {
       }
       long id = outbound.expect(future, ackId -> threads.schedule(timeout, () -> outbound.timeOut(ackId,
           new ClientException(ClientException.Kind.TIMEOUT, "no answer to " + event + " within " + Durations.format(timeout)))));
-      String text = SocketConnection.encodeEvent(event, id, args);
-      if (state == State.CONNECTED) {
-        connection.send(text);
-        outbound.sent(id);
-      } else {
-        outbound.buffer(text, id);
-      }
+      outbound.emit(SocketConnection.encodeEvent(event, id, args), id, state == State.CONNECTED ? connection : null);
     });
     return future;
   }
@@ -170,16 +154,7 @@ public final class SocketClient implements AutoCloseable {
       disconnectNow();
       (c != null ? c.flushed(500) : CompletableFuture.<Void>completedFuture(null)).whenComplete((x, e) -> done.complete(null));
     });
-    if (!loop.inLoop()) {
-      try {
-        done.get(2, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        if (e instanceof InterruptedException) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
-    threads.release();
+    threads.release(done);
   }
 
   /** Runs a task on the client's event loop (where callbacks run), after those queued. */
