@@ -47,6 +47,24 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--recovery-window", paramLabel = "DURATION", description = "How long a dropped session can be recovered: 90s, 30m, 24h (RECOVERY_WINDOW, default 24h).")
   String recoveryWindow;
 
+  @Option(names = "--headers-timeout", paramLabel = "DURATION", description = "Time for a request's headers, from its first byte (HEADERS_TIMEOUT, default 30s).")
+  String headersTimeout;
+
+  @Option(names = "--idle-connection-timeout", paramLabel = "DURATION", description = "Time a connection may stay open without a request (IDLE_CONNECTION_TIMEOUT, default 30s).")
+  String idleConnectionTimeout;
+
+  @Option(names = "--request-timeout", paramLabel = "DURATION", description = "Time for a request's body once its headers are in (REQUEST_TIMEOUT, default 120s).")
+  String requestTimeout;
+
+  @Option(names = "--max-connections", paramLabel = "N", description = "Open connections at most (MAX_CONNECTIONS, default 90% of the open-file limit).")
+  Integer maxConnections;
+
+  @Option(names = "--max-connections-per-ip", paramLabel = "N", description = "Open connections from one client address at most, 0: no limit; loopback is exempt (MAX_CONNECTIONS_PER_IP, default 1000).")
+  Integer maxConnectionsPerIp;
+
+  @Option(names = "--max-heap", paramLabel = "SIZE", description = "Heap ceiling: 256m, 2g (CHATCTL_MAX_HEAP, default 512m); applied by the ./chatctl launcher, which starts the JVM.")
+  String maxHeap;
+
   @Override
   public Integer call() throws InterruptedException {
     Map<String, String> flags = new HashMap<>();
@@ -56,6 +74,11 @@ public final class ServeCommand implements Callable<Integer> {
     SettingsOptions.put(flags, "NEXTAUTH_URL", nextAuthUrl);
     SettingsOptions.put(flags, "MAX_MESSAGE_LENGTH", maxMessageLength);
     SettingsOptions.put(flags, "RECOVERY_WINDOW", recoveryWindow);
+    SettingsOptions.put(flags, "HEADERS_TIMEOUT", headersTimeout);
+    SettingsOptions.put(flags, "IDLE_CONNECTION_TIMEOUT", idleConnectionTimeout);
+    SettingsOptions.put(flags, "REQUEST_TIMEOUT", requestTimeout);
+    SettingsOptions.put(flags, "MAX_CONNECTIONS", maxConnections);
+    SettingsOptions.put(flags, "MAX_CONNECTIONS_PER_IP", maxConnectionsPerIp);
     ServerConfig config = ServerConfig.from(settings.settings(flags));
     // the signal handlers come first: a stop asked for during the start happens right after it
     CountDownLatch stopRequested = new CountDownLatch(1);
@@ -63,6 +86,7 @@ public final class ServeCommand implements Callable<Integer> {
       Signal.handle(new Signal(signal), s -> stopRequested.countDown());
     }
     ChatServer server = ChatServer.start(config);
+    log.info("heap ceiling {} MB (CHATCTL_MAX_HEAP)", Runtime.getRuntime().maxMemory() >> 20);
     stopRequested.await();
     try {
       server.close();
