@@ -70,6 +70,7 @@ public final class ClusterBus implements AutoCloseable {
   private volatile long lastHeard; // System.nanoTime() of the last own heartbeat heard
   private volatile long lastRecovery;
   private volatile double dropShare;
+  private volatile boolean closed;
 
   public ClusterBus(ClusterRedis redis, Listener listener, MeterRegistry metrics) {
     this.redis = redis;
@@ -100,7 +101,9 @@ public final class ClusterBus implements AutoCloseable {
         new RedisConnectionStateListener() {
           @Override
           public void onRedisDisconnected(RedisChannelHandler<?, ?> c) {
-            setState(State.DOWN);
+            if (!closed) {
+              setState(State.DOWN);
+            }
           }
         });
     Futures.await(pubsub.async().subscribe(nodeChannel));
@@ -117,13 +120,36 @@ public final class ClusterBus implements AutoCloseable {
         userId,
         (user, count) -> {
           if (count == null) {
-            pubsub.async().subscribe(keys.userChannel(user)).whenComplete((v, e) -> Futures.complete(done, null, e));
+            sendSubscribe(user, done);
             return 1;
           }
           done.complete(null);
           return count + 1;
         });
     return done;
+  }
+
+  /** Subscribes the user's channel; a failure is retried every CLUSTER_BUS_CHECK while it is wanted. */
+  private void sendSubscribe(String userId, CompletableFuture<Void> done) {
+    pubsub
+        .async()
+        .subscribe(keys.userChannel(userId))
+        .whenComplete(
+            (v, error) -> {
+              Futures.complete(done, null, error);
+              if (error != null && !closed) {
+                redis.scheduler().schedule(() -> retrySubscribe(userId), redis.settings().busCheck().toMillis(), TimeUnit.MILLISECONDS);
+              }
+            });
+  }
+
+  private void retrySubscribe(String userId) {
+    subscriptions.computeIfPresent(
+        userId,
+        (user, count) -> {
+          sendSubscribe(user, new CompletableFuture<>());
+          return count;
+        });
   }
 
   /** Stops listening when the last local subscriber of the user leaves; completes when confirmed. */
@@ -181,8 +207,17 @@ public final class ClusterBus implements AutoCloseable {
     return subscriptions.size();
   }
 
+  /**
+   * Test hook: makes Redis forget this node's subscriptions behind the bus's back, the silent
+   * failure the self-check exists for (the connection stays up, nothing arrives).
+   */
+  void forgetSubscriptions() {
+    pubsub.async().unsubscribe();
+  }
+
   @Override
   public void close() {
+    closed = true;
     if (check != null) {
       check.cancel(false);
     }
@@ -192,7 +227,7 @@ public final class ClusterBus implements AutoCloseable {
     if (connection != null) {
       connection.close();
     }
-    setState(State.DOWN);
+    state = State.DOWN;
   }
 
   private void onMessage(String channel, byte[] message) {
@@ -254,6 +289,9 @@ public final class ClusterBus implements AutoCloseable {
     synchronized (this) {
       previous = state;
       state = next;
+    }
+    if (previous == State.DOWN && next == State.UP) {
+      resubscribeAll(); // what failed while it was down is wanted still
     }
     if (previous != next) {
       log.info("cluster bus {}", next == State.UP ? "up" : "down (catching up from the database until it is back)");

@@ -72,8 +72,8 @@ public final class ClusterPresence implements AutoCloseable {
   private RedisAsyncCommands<String, String> commands;
   private StatefulRedisPubSubConnection<String, String> pubsub;
   private ScheduledFuture<?> heartbeat;
-  private long lastResync; // System.nanoTime()
-  private long lastBeatSeq = -1;
+  private volatile long lastResync; // System.nanoTime()
+  private volatile long lastBeatSeq = -1;
 
   public ClusterPresence(ClusterRedis redis, IntSupplier socketCount, MeterRegistry metrics) {
     this.redis = redis;

@@ -2,6 +2,7 @@ package dev.chatctl.server.cluster;
 
 import dev.chatctl.util.ConfigException;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.MaintNotificationsConfig;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
@@ -10,6 +11,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
@@ -43,11 +45,17 @@ public final class ClusterRedis implements AutoCloseable {
       throw new ConfigException("REDIS_URL '" + settings.redisUrl() + "' is not a Redis URL (redis://host:6379): " + e.getMessage());
     }
     uri.setTimeout(settings.redisTimeout());
-    resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+    resources =
+        DefaultClientResources.builder()
+            .ioThreadPoolSize(2)
+            .computationThreadPoolSize(2)
+            .commandLatencyRecorder(CommandLatencyRecorder.disabled()) // /metrics has its own
+            .build();
     client = RedisClient.create(resources, uri);
     client.setOptions(
         ClientOptions.builder()
             .autoReconnect(true)
+            .maintNotificationsConfig(MaintNotificationsConfig.disabled()) // Redis 7 refuses the handshake's CLIENT MAINT_NOTIFICATIONS
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .requestQueueSize(settings.redisQueue())
             .timeoutOptions(TimeoutOptions.enabled(settings.redisTimeout()))

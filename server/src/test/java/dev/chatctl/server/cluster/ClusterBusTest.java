@@ -93,4 +93,17 @@ class ClusterBusTest {
   private static long dropped(ClusterNode node) {
     return (long) node.metrics.get("chatctl.cluster.bus.dropped").counter().count();
   }
+
+  @Test
+  void aNodeThatSilentlyStopsHearingNoticesBySelfCheckAndSubscribesAgain() throws Exception {
+    ClusterNode sender = node("sender");
+    ClusterNode receiver = node("receiver");
+    receiver.bus.subscribe("bob").toCompletableFuture().get(5, TimeUnit.SECONDS);
+    receiver.bus.forgetSubscriptions(); // the connection stays up; Redis just sends nothing
+    List<ClusterBus.State> downAndUp = List.of(ClusterBus.State.UP, ClusterBus.State.DOWN, ClusterBus.State.UP);
+    Eventually.within(WAIT, () -> "down when nothing was heard, then up: " + receiver.states, () -> receiver.states.equals(downAndUp));
+    assertEquals(1, publish(sender, "bob", "heard again"));
+    Eventually.within(WAIT, "bob's payload", () -> receiver.received.size() == 1);
+    assertEquals(1.0, receiver.metrics.get("chatctl.cluster.bus.recoveries").counter().count());
+  }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,11 +84,13 @@ class ClusterFaultTest {
 
     redis.pause();
     long paused = System.nanoTime();
+    CompletionStage<Void> daveSubscribed;
     try {
       Eventually.within(WAIT, "the bus noticed it hears nothing", () -> n2.bus.state() == ClusterBus.State.DOWN);
       // presence changes while Redis does not answer: they fail, and are written later
       n1.presence.userUp("carol");
       n1.presence.userDown("alice");
+      daveSubscribed = n2.bus.subscribe("dave"); // dave's first socket on n2, while Redis is away
       for (int i = 0; i < 20; i++) {
         publishQuietly(n1, "bob", "during" + i);
         Thread.sleep(100);
@@ -105,5 +108,8 @@ class ClusterFaultTest {
 
     publishQuietly(n1, "bob", "after");
     Eventually.within(WAIT, "live payloads flow again", () -> heard(n2, "after"));
+    assertTrue(daveSubscribed.toCompletableFuture().isCompletedExceptionally(), "the subscribe during the pause failed");
+    publishQuietly(n1, "dave", "for dave");
+    Eventually.within(WAIT, "dave's channel subscribed once Redis was back", () -> heard(n2, "for dave"));
   }
 }
