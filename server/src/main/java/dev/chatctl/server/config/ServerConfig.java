@@ -25,6 +25,7 @@ import java.util.Set;
  * @param engine Engine.IO heartbeat and payload settings
  * @param poolSize database connections
  * @param storeBatchSize most operations stored in one transaction
+ * @param limits what one client may ask of the chat (rates, requests in flight, store timeout)
  */
 public record ServerConfig(
     String host,
@@ -38,7 +39,8 @@ public record ServerConfig(
     Duration recoveryWindow,
     EngineOptions engine,
     int poolSize,
-    int storeBatchSize) {
+    int storeBatchSize,
+    ChatLimits limits) {
 
   public static final int DEFAULT_PORT = 3001;
   public static final int DEFAULT_MAX_MESSAGE_LENGTH = 4000;
@@ -63,23 +65,37 @@ public record ServerConfig(
         positive("RECOVERY_WINDOW", Durations.parse("RECOVERY_WINDOW", settings.getOrDefault("RECOVERY_WINDOW", "24h"))),
         EngineOptions.defaults(),
         intSetting(settings, "DB_POOL_SIZE", DEFAULT_POOL_SIZE, 2, 200),
-        intSetting(settings, "STORE_BATCH_SIZE", DEFAULT_STORE_BATCH_SIZE, 1, 10_000));
+        intSetting(settings, "STORE_BATCH_SIZE", DEFAULT_STORE_BATCH_SIZE, 1, 10_000),
+        limits(settings));
+  }
+
+  /** MESSAGE_RATE_LIMIT (sends per second per user, 0: off), MESSAGE_RATE_BURST, MAX_IN_FLIGHT, STORE_TIMEOUT. */
+  static ChatLimits limits(Settings settings) {
+    return new ChatLimits(
+        intSetting(settings, "MESSAGE_RATE_LIMIT", (int) ChatLimits.DEFAULT_MESSAGE_RATE, 0, 1_000_000),
+        intSetting(settings, "MESSAGE_RATE_BURST", ChatLimits.DEFAULT_MESSAGE_BURST, 1, 1_000_000),
+        intSetting(settings, "MAX_IN_FLIGHT", ChatLimits.DEFAULT_MAX_IN_FLIGHT, 1, 100_000),
+        positive("STORE_TIMEOUT", Durations.parse("STORE_TIMEOUT", settings.getOrDefault("STORE_TIMEOUT", "5s"))));
   }
 
   public ServerConfig withPort(int port) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize);
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, limits);
   }
 
   public ServerConfig withEngine(EngineOptions engine) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize);
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, limits);
   }
 
   public ServerConfig withRecoveryWindow(Duration recoveryWindow) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize);
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, limits);
+  }
+
+  public ServerConfig withLimits(ChatLimits limits) {
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, limits);
   }
 
   public ServerConfig withAllowedOrigins(Set<String> allowedOrigins) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize);
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, limits);
   }
 
   /** The origin of NEXTAUTH_URL and those listed in CORS_ORIGINS (comma-separated). */

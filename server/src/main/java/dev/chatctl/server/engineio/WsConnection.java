@@ -62,6 +62,7 @@ public final class WsConnection {
   private final long maxBufferedBytes;
   private final Events events = new Events();
   private volatile Listener listener;
+  private volatile boolean readPaused;
 
   // read state: I/O thread only
   private ByteBuffer pending; // bytes of an incomplete frame, in write mode; null when none
@@ -124,6 +125,21 @@ public final class WsConnection {
     public void run() {
       flush();
     }
+  }
+
+  /**
+   * Stops reading from the peer, or starts again: TCP backpressure for a peer whose requests the
+   * application has too many of in flight. Any thread; a read in progress stops after its frame.
+   */
+  public void pauseReading(boolean paused) {
+    readPaused = paused;
+    connection.getIoThread().execute(() -> {
+      if (readPaused) {
+        source.suspendReads();
+      } else {
+        source.resumeReads();
+      }
+    });
   }
 
   /** Sends to another listener from now on (a probe becoming the transport). */
@@ -359,6 +375,10 @@ public final class WsConnection {
   private void onReadable() {
     try {
       while (true) {
+        if (readPaused) {
+          source.suspendReads(); // until pauseReading(false); an incomplete frame's bytes are kept
+          return;
+        }
         ByteBuffer in;
         if (pending == null) {
           in = READ_BUFFER.get();
