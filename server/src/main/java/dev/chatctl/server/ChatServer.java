@@ -7,6 +7,7 @@ import dev.chatctl.server.config.ChatLimits;
 import dev.chatctl.server.config.ServerConfig;
 import dev.chatctl.server.engineio.EngineIoServer;
 import dev.chatctl.server.http.HealthHandlers;
+import dev.chatctl.server.http.HttpListener;
 import dev.chatctl.server.http.OriginGate;
 import dev.chatctl.server.socketio.LocalAdapter;
 import dev.chatctl.server.socketio.SocketIoServer;
@@ -24,10 +25,9 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
-import io.undertow.Undertow;
+import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.PathHandler;
 import java.net.BindException;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,7 +36,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xnio.Options;
 
 /**
  * {@code chatctl serve}: the chat server assembled from its parts (PROTOCOL.md over Undertow), and
@@ -53,7 +52,7 @@ public final class ChatServer implements AutoCloseable {
   private final ScheduledExecutorService housekeeping;
   private final ChatService chat;
   private final EngineIoServer engine;
-  private final Undertow undertow;
+  private final HttpListener http;
   private final int port;
   private volatile boolean closed;
   private volatile boolean draining;
@@ -90,27 +89,17 @@ public final class ChatServer implements AutoCloseable {
             .addExactPath("/healthz", HealthHandlers.health())
             .addExactPath("/readyz", HealthHandlers.ready(database::ping))
             .addExactPath("/metrics", HealthHandlers.metrics(metrics));
-    this.undertow =
-        Undertow.builder()
-            .addHttpListener(config.port(), config.host())
-            .setHandler(exchange -> {
-              if (draining) {
-                exchange.setStatusCode(503);
-                exchange.getResponseHeaders().put(io.undertow.util.Headers.CONNECTION, "close");
-                exchange.getResponseSender().send("{\"status\":\"stopping\"}");
-              } else {
-                routes.handleRequest(exchange);
-              }
-            })
-            .setSocketOption(Options.BACKLOG, 8192)
-            // Undertow's request timeouts keep a timer per connection, also for as long as an
-            // upgraded WebSocket lives; the Engine.IO heartbeat already ends dead sessions.
-            .setServerOption(io.undertow.UndertowOptions.NO_REQUEST_TIMEOUT, -1)
-            .setServerOption(io.undertow.UndertowOptions.REQUEST_PARSE_TIMEOUT, -1)
-            .setWorkerThreads(Math.max(4, Runtime.getRuntime().availableProcessors() * 2))
-            .build();
+    HttpHandler root = exchange -> {
+      if (draining) {
+        exchange.setStatusCode(503);
+        exchange.getResponseHeaders().put(io.undertow.util.Headers.CONNECTION, "close");
+        exchange.getResponseSender().send("{\"status\":\"stopping\"}");
+      } else {
+        routes.handleRequest(exchange);
+      }
+    };
     try {
-      undertow.start();
+      this.http = HttpListener.start(config.host(), config.port(), config.http(), Math.max(4, Runtime.getRuntime().availableProcessors() * 2), root);
     } catch (RuntimeException e) {
       writer.close();
       readers.shutdownNow();
@@ -120,7 +109,8 @@ public final class ChatServer implements AutoCloseable {
       }
       throw e;
     }
-    this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    this.port = http.port();
+    http.bindTo(metrics);
     long refresh = Math.max(1_000, Math.min(60_000, config.recoveryWindow().toMillis() / 4));
     this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("chatctl-housekeeping"));
     housekeeping.scheduleAtFixedRate(guarded(chat::refreshSessions), refresh, refresh, TimeUnit.MILLISECONDS);
@@ -199,7 +189,7 @@ public final class ChatServer implements AutoCloseable {
     sleepQuietly(100); // requests already on the wire are read and refused before the sockets close
     engine.closeAll();
     sleepQuietly(200); // let the close frames leave
-    undertow.stop();
+    http.close();
     readers.shutdownNow();
     chat.stop();
     database.close();
