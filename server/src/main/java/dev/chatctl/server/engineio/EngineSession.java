@@ -116,6 +116,17 @@ public final class EngineSession {
     sendFrames(EnginePacket.Type.MESSAGE.digit + text, binaries);
   }
 
+  /**
+   * Stops reading this session's WebSocket, or starts again (backpressure; see {@link
+   * WsConnection#pauseReading}). A polling session is not paused.
+   */
+  public void pauseReading(boolean paused) {
+    WsConnection ws = socket;
+    if (ws != null) {
+      ws.pauseReading(paused);
+    }
+  }
+
   /** Sends a message prepared once for many sessions (its WebSocket frame is shared). */
   public void send(PreparedMessage message) {
     WsConnection ws = socket;
