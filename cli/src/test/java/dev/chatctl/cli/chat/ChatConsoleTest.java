@@ -12,9 +12,9 @@ import dev.chatctl.cli.client.ChatEvent;
 import dev.chatctl.cli.client.ClientOptions;
 import dev.chatctl.cli.client.Recorder;
 import dev.chatctl.cli.client.TcpProxy;
+import dev.chatctl.protocol.auth.TokenMinter;
 import dev.chatctl.protocol.chat.DirectoryEntry;
 import dev.chatctl.protocol.chat.Message;
-import dev.chatctl.server.auth.TokenIssuer;
 import dev.chatctl.server.testing.TestServer;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -378,7 +378,7 @@ class ChatConsoleTest {
     String bob = user("bob");
     Recorder bobEvents = new Recorder(bob);
     peer(bob, bobEvents);
-    TokenIssuer issuer = new TokenIssuer(TestServer.SECRET);
+    TokenMinter issuer = new TokenMinter(TestServer.SECRET);
     AtomicInteger minted = new AtomicInteger();
     // the first token expires 3 s after it is made (the server ends the connection then); then fresh ones
     ClientOptions options = options(server.url(), null)
@@ -397,7 +397,7 @@ class ChatConsoleTest {
   @Test
   void aClientThatCannotMintSaysHowToGetAFreshToken() throws Exception {
     String alice = user("alice");
-    String expiring = new TokenIssuer(TestServer.SECRET).issue(alice, null, null, null, Duration.ofSeconds(3));
+    String expiring = new TokenMinter(TestServer.SECRET).issue(alice, null, null, null, Duration.ofSeconds(3));
     Session s = new Session(alice, options(server.url(), expiring), "xterm", null, new Size(120, 40), ChatConsole.Options.DEFAULT);
     s.screen.await("the expiry", plain -> plain.contains("your token expired, and this client cannot make a fresh one"));
     s.type("/reconnect" + ENTER);

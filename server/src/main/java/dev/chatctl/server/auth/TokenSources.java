@@ -1,6 +1,7 @@
 package dev.chatctl.server.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chatctl.protocol.auth.SessionKeys;
 import dev.chatctl.server.engineio.HandshakeRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,8 +23,8 @@ public final class TokenSources {
       List.of(
           "next-auth.session-token",
           "__Secure-next-auth.session-token",
-          "authjs.session-token",
-          "__Secure-authjs.session-token");
+          SessionKeys.AUTHJS_COOKIE,
+          SessionKeys.AUTHJS_SECURE_COOKIE);
 
   private static final Pattern BEARER = Pattern.compile("^Bearer\\s+(\\S+)", Pattern.CASE_INSENSITIVE);
 

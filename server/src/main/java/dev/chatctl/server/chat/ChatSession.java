@@ -1,6 +1,7 @@
 package dev.chatctl.server.chat;
 
 import dev.chatctl.server.auth.Identity;
+import dev.chatctl.server.socketio.Socket;
 import dev.chatctl.server.store.UserRecord;
 
 /**
@@ -16,7 +17,9 @@ final class ChatSession {
   final UserRecord user;
   final Replies replies = new Replies();
   /** Takes live messages: its backlog has been written. */
-  volatile boolean ready;
+  private volatile boolean live;
+  /** Disconnected: never goes live again. Guarded by this. */
+  private boolean gone;
   /** Its token's expiry has been announced. */
   volatile boolean expired;
 
@@ -30,5 +33,27 @@ final class ChatSession {
 
   String userId() {
     return identity.userId();
+  }
+
+  /** The socket takes live messages from now on; false when it is gone already. */
+  synchronized boolean goLive() {
+    if (gone) {
+      return false;
+    }
+    live = true;
+    return true;
+  }
+
+  /** The socket is gone; returns whether it took live messages until now. */
+  synchronized boolean end() {
+    gone = true;
+    boolean was = live;
+    live = false;
+    return was;
+  }
+
+  /** Whether a socket takes live messages (a {@link dev.chatctl.server.socketio.Broadcast} test). */
+  static boolean isLive(Socket socket) {
+    return ((ChatSession) socket.state()).live;
   }
 }

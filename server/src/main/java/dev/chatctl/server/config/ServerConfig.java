@@ -2,7 +2,10 @@ package dev.chatctl.server.config;
 
 import dev.chatctl.util.ConfigException;
 import dev.chatctl.util.Durations;
+import dev.chatctl.util.Secret;
+import dev.chatctl.util.Settings;
 import dev.chatctl.server.engineio.EngineOptions;
+import dev.chatctl.server.http.HttpLimits;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +28,7 @@ import java.util.Set;
  * @param engine Engine.IO heartbeat and payload settings
  * @param poolSize database connections
  * @param storeBatchSize most operations stored in one transaction
+ * @param http connection timeouts and caps (slowloris, idle connections, floods)
  */
 public record ServerConfig(
     String host,
@@ -38,7 +42,8 @@ public record ServerConfig(
     Duration recoveryWindow,
     EngineOptions engine,
     int poolSize,
-    int storeBatchSize) {
+    int storeBatchSize,
+    HttpLimits http) {
 
   public static final int DEFAULT_PORT = 3001;
   public static final int DEFAULT_MAX_MESSAGE_LENGTH = 4000;
@@ -49,7 +54,7 @@ public record ServerConfig(
   /** Builds the configuration from settings (flags > environment > .env). */
   public static ServerConfig from(Settings settings) {
     Path dataDir = Path.of(settings.getOrDefault("CHATCTL_DATA_DIR", "data"));
-    Secret secret = Secret.resolve(settings, dataDir, true);
+    Secret secret = Secret.resolve(settings, true);
     String databaseUrl = settings.get("DATABASE_URL");
     return new ServerConfig(
         settings.getOrDefault("HOST", "0.0.0.0"),
@@ -63,27 +68,48 @@ public record ServerConfig(
         positive("RECOVERY_WINDOW", Durations.parse("RECOVERY_WINDOW", settings.getOrDefault("RECOVERY_WINDOW", "24h"))),
         EngineOptions.defaults(),
         intSetting(settings, "DB_POOL_SIZE", DEFAULT_POOL_SIZE, 2, 200),
-        intSetting(settings, "STORE_BATCH_SIZE", DEFAULT_STORE_BATCH_SIZE, 1, 10_000));
+        intSetting(settings, "STORE_BATCH_SIZE", DEFAULT_STORE_BATCH_SIZE, 1, 10_000),
+        httpLimits(settings));
+  }
+
+  /** HEADERS_TIMEOUT, IDLE_CONNECTION_TIMEOUT, REQUEST_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP. */
+  private static HttpLimits httpLimits(Settings settings) {
+    return new HttpLimits(
+        duration(settings, "HEADERS_TIMEOUT", HttpLimits.DEFAULT_HEADERS_TIMEOUT),
+        duration(settings, "IDLE_CONNECTION_TIMEOUT", HttpLimits.DEFAULT_IDLE_TIMEOUT),
+        duration(settings, "REQUEST_TIMEOUT", HttpLimits.DEFAULT_REQUEST_TIMEOUT),
+        intSetting(settings, "MAX_CONNECTIONS", HttpLimits.defaultMaxConnections(), 1, 10_000_000),
+        intSetting(settings, "MAX_CONNECTIONS_PER_IP", HttpLimits.DEFAULT_MAX_CONNECTIONS_PER_IP, 0, 10_000_000),
+        false);
+  }
+
+  private static Duration duration(Settings settings, String key, Duration fallback) {
+    String value = settings.get(key);
+    Duration d = value == null ? fallback : positive(key, Durations.parse(key, value));
+    if (d.toMillis() > Integer.MAX_VALUE) {
+      throw new ConfigException(key + " must be shorter than 24 days");
+    }
+    return d;
   }
 
   public ServerConfig withPort(int port) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize);
-  }
-
-  public ServerConfig withDatabase(DatabaseUrl database) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize);
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http);
   }
 
   public ServerConfig withEngine(EngineOptions engine) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize);
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http);
+  }
+
+  public ServerConfig withHttp(HttpLimits http) {
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http);
   }
 
   public ServerConfig withRecoveryWindow(Duration recoveryWindow) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize);
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http);
   }
 
   public ServerConfig withAllowedOrigins(Set<String> allowedOrigins) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize);
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http);
   }
 
   /** The origin of NEXTAUTH_URL and those listed in CORS_ORIGINS (comma-separated). */
@@ -126,11 +152,11 @@ public record ServerConfig(
     try {
       int n = Integer.parseInt(value);
       if (n < min || n > max) {
-        throw new ConfigException(key + " must be between " + min + " and " + max + ", not " + value);
+        throw new ConfigException(settings.nameOf(key) + " must be between " + min + " and " + max + ", not " + value);
       }
       return n;
     } catch (NumberFormatException e) {
-      throw new ConfigException(key + " must be a number, not '" + value + "'");
+      throw new ConfigException(settings.nameOf(key) + " must be a number, not '" + value + "'");
     }
   }
 

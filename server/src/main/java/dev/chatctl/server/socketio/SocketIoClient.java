@@ -128,13 +128,7 @@ final class SocketIoClient implements EngineSession.Handler {
           dispatch(socket, packet);
         }
       }
-      case ACK, BINARY_ACK -> {
-        if (socket != null) {
-          List<JsonNode> args = new ArrayList<>(packet.data().size());
-          packet.data().forEach(args::add);
-          socket.onAck(packet.ackId(), args);
-        }
-      }
+      case ACK, BINARY_ACK -> {} // the server asks for no acknowledgements
       case CONNECT_ERROR -> session.close(); // only servers send these
     }
   }
