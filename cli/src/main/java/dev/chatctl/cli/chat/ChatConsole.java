@@ -270,8 +270,7 @@ public final class ChatConsole implements AutoCloseable {
       if (error != null && ClientException.of(error).kind() != ClientException.Kind.REFUSED) {
         String why = ClientException.of(error).getMessage(); // refusals come as message:error
         own.failed(clientMessageId, why);
-        screen.updateOwn(mine, screen.line().append("✗ not sent to " + to + ": \"" + Screen.snippet(mine.content) + "\": " + why, Screen.ERROR)
-            .toAttributedString(), false);
+        screen.notSent(mine, why);
       }
     });
   }

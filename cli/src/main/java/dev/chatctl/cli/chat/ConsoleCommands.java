@@ -239,13 +239,8 @@ final class ConsoleCommands {
     for (StoredMessageView m : page.messages()) {
       boolean mine = !m.senderId().equals(page.withUserId()) || m.senderId().equals(m.recipientId()) && m.senderId().equals(me);
       if (mine) {
-        AttributedStringBuilder b = new AttributedStringBuilder().append(screen.when(m.createdAt()) + " ", Screen.FAINT);
-        b.append("you", Screen.ME).append(" → " + m.recipientId() + ": ");
-        int indent = b.columnLength();
-        b.append(m.content());
         Status s = m.readAt() != null ? Status.READ : m.deliveredAt() != null ? Status.DELIVERED : Status.SENT;
-        screen.marks().append(b, s, null);
-        screen.print(b.toAttributedString(), indent);
+        screen.printMine(screen.when(m.createdAt()), m.recipientId(), m.content(), s);
       } else {
         screen.message(screen.when(m.createdAt()), m.senderId(), Screen.PEER, m.content());
         if (m.readAt() == null) {

@@ -167,8 +167,7 @@ final class ConsoleEvents {
     }
     why = reason(error, mine.content);
     own.failed(error.clientMessageId(), why);
-    screen.updateOwn(mine, screen.line().append("✗ not sent to " + mine.to + ": \"" + Screen.snippet(mine.content) + "\": " + why, Screen.ERROR)
-        .toAttributedString(), true);
+    screen.notSent(mine, why);
   }
 
   /**

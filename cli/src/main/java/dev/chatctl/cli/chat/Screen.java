@@ -1,6 +1,7 @@
 package dev.chatctl.cli.chat;
 
 import dev.chatctl.cli.chat.OwnMessages.Own;
+import dev.chatctl.cli.chat.OwnMessages.Status;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -142,13 +143,30 @@ final class Screen {
   }
 
   private List<AttributedString> ownRows(Own own) {
-    AttributedStringBuilder b = new AttributedStringBuilder();
-    b.append(TIME.format(own.at.atZone(zone)) + " ", FAINT);
-    b.append("you", ME).append(" → " + own.to + ": ");
+    return mine(TIME.format(own.at.atZone(zone)), own.to, own.content, own.status, own.error);
+  }
+
+  /** A message of mine as rows: "time you → to: content mark", rows after the first under the content. */
+  List<AttributedString> mine(String time, String to, String content, Status status, String error) {
+    AttributedStringBuilder b = new AttributedStringBuilder().append(time + " ", FAINT).append("you", ME).append(" → " + to + ": ");
     int indent = b.columnLength();
-    b.append(own.content);
-    marks.append(b, own.status, own.error);
+    b.append(content);
+    marks.append(b, status, error);
     return WordWrap.rows(b.toAttributedString(), io.width(), indent);
+  }
+
+  /** A message of mine from the history (not updated later). */
+  void printMine(String time, String to, String content, Status status) {
+    List<AttributedString> rows = mine(time, to, content, status, null);
+    synchronized (lock) {
+      io.print(WordWrap.join(rows));
+      lastOwn = null;
+    }
+  }
+
+  /** One of my messages was not sent: marked ✗ in place, else a line of its own says so and why. */
+  void notSent(Own own, String why) {
+    updateOwn(own, line().append("✗ not sent to " + own.to + ": \"" + snippet(own.content) + "\": " + why, ERROR).toAttributedString(), true);
   }
 
   /** The time of an ISO instant, with the date when it is not today. */

@@ -80,7 +80,7 @@ class ChatConsoleTest {
 
   static ClientOptions options(String url, String token) {
     return ClientOptions.of(url, token).withBackoff(new Backoff(Duration.ofMillis(50), Duration.ofMillis(200), 0.5))
-        .withConnectTimeout(Duration.ofSeconds(3));
+        .withConnectTimeout(Duration.ofSeconds(10));
   }
 
   /** A console on a terminal of the given type; its run() in the background. */
@@ -92,7 +92,7 @@ class ChatConsoleTest {
     final Directory directory = new Directory();
 
     Session(String me, String url, String type, String peer) throws Exception {
-      this(me, options(url, server.token(me)), type, peer, new Size(120, 40), ChatConsole.Options.DEFAULT);
+      this(me, options(url, server.token(me)).withConnectTimeout(Duration.ofSeconds(3)), type, peer, new Size(120, 40), ChatConsole.Options.DEFAULT);
     }
 
     Session(String me, ClientOptions options, String type, String peer, Size size, ChatConsole.Options consoleOptions) throws Exception {

@@ -133,6 +133,7 @@ class TmuxConsoleTest {
     carol.connect().get(10, TimeUnit.SECONDS);
     Path exit = startAlice();
     await("the status line", screen -> statusLine(screen).equals("alice → nobody (/to USER) | connected"));
+    await("the prompt", screen -> lastLine(screen).equals("alice>")); // keys typed before it would go to the shell's tty
 
     carol.send("alice", "are you around?").get(10, TimeUnit.SECONDS);
     bob.send("alice", "hi alice").get(10, TimeUnit.SECONDS);
