@@ -164,6 +164,7 @@ final class ConsoleCommands {
         return;
       }
       console.directory().onlineNow(ids);
+      console.refreshStatus();
       List<String> sorted = ids.stream().sorted().toList();
       screen.print(screen.line().append("online: ", Screen.FAINT).append(sorted.isEmpty() ? "nobody" : String.join(", ", sorted), Screen.GOOD));
     });
