@@ -1,5 +1,6 @@
 package dev.chatctl.server.engineio;
 
+import dev.chatctl.server.http.HandshakeRequest;
 import dev.chatctl.protocol.ProtocolException;
 import dev.chatctl.protocol.engineio.EngineCodec;
 import dev.chatctl.protocol.engineio.EnginePacket;
