@@ -204,8 +204,9 @@ function corsAllowed(traffic) {
 }
 
 // ================================================================= checks: transports
-check('default transports: two users on pages of another origin chat, and both connections upgrade to websocket', async (ctx) => {
+check('default transports: two users on pages of another origin chat (bob sees alice come online), and both connections upgrade to websocket', async (ctx) => {
   const { a, b, aliceId, bobId } = await pair(ctx, { withCredentials: true });
+  await until(b, 'bob', 'user:online of alice', is('user:online', (m) => m?.userId === aliceId), { ctx });
   for (const [p, label] of [[a, 'alice'], [b, 'bob']]) {
     await until(p, label, 'the upgrade to websocket', is('upgrade', (t) => t === 'websocket'), { ctx });
     eq((await state(p, label)).transport, 'websocket', `${label}'s transport`);

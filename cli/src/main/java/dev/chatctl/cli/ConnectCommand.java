@@ -1,5 +1,6 @@
 package dev.chatctl.cli;
 
+import dev.chatctl.cli.Converters.PositiveDuration;
 import dev.chatctl.cli.chat.ChatCompleter;
 import dev.chatctl.cli.chat.ChatConsole;
 import dev.chatctl.cli.chat.ConsoleIO;
@@ -49,16 +50,16 @@ public final class ConnectCommand implements Callable<Integer> {
       description = "Where typed lines are kept between runs (default ~/.chatctl_history); `none` keeps none.")
   String historyFile;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = PositiveDuration.class,
       description = "Longest wait for the first connect (default ${DEFAULT-VALUE}).")
-  String timeout;
+  Duration timeout;
 
   @Option(names = "--no-color", description = "No colours (also when NO_COLOR is set).")
   boolean noColor;
 
   @Override
   public Integer call() throws InterruptedException {
-    Duration limit = ConnectionOptions.duration("--timeout", timeout);
+    Duration limit = timeout;
     ClientOptions options = connection.clientOptions(limit).withConnectTimeout(limit).withRequestTimeout(ClientOptions.DEFAULT_REQUEST_TIMEOUT);
     Directory directory = new Directory();
     ConsoleIO io = interactive() ? terminal(directory) : new PlainIO(System.in, System.out, outputCharset());
@@ -66,7 +67,7 @@ public final class ConnectCommand implements Callable<Integer> {
       try {
         console.connect(limit);
       } catch (ClientException e) {
-        throw ConnectionOptions.failure(e);
+        throw connection.failure(e);
       }
       return console.run();
     }

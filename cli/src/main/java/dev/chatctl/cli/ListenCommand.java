@@ -3,6 +3,7 @@ package dev.chatctl.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chatctl.cli.Converters.PositiveDuration;
 import dev.chatctl.cli.client.ClientException;
 import dev.chatctl.cli.client.ClientOptions;
 import dev.chatctl.cli.client.SocketClient;
@@ -52,9 +53,9 @@ public final class ListenCommand implements Callable<Integer> {
   @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Exit 0 after N events (default: no limit).")
   Integer count;
 
-  @Option(names = "--timeout", paramLabel = "DURATION",
+  @Option(names = "--timeout", paramLabel = "DURATION", converter = PositiveDuration.class,
       description = "With --count: fail (exit 3) when N events have not come within it (default 30s). Without: stop after it.")
-  String timeout;
+  Duration timeout;
 
   @Option(names = "--events", paramLabel = "EVENT", split = ",", defaultValue = Events.MESSAGE_RECEIVE,
       description = "The events to print, comma-separated, or `all` (default ${DEFAULT-VALUE}). Known: "
@@ -69,7 +70,7 @@ public final class ListenCommand implements Callable<Integer> {
     if (count != null && count < 1) {
       throw new CommandFailure(ExitCodes.USAGE, "--count must be at least 1");
     }
-    Duration limit = timeout != null ? ConnectionOptions.duration("--timeout", timeout) : count != null ? Duration.ofSeconds(30) : null;
+    Duration limit = timeout != null ? timeout : count != null ? Duration.ofSeconds(30) : null;
     Set<String> wanted = new LinkedHashSet<>();
     for (String e : events) {
       if (e.isBlank()) {
@@ -147,14 +148,14 @@ public final class ListenCommand implements Callable<Integer> {
       try {
         socket.connect().get(options.connectTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
-        throw ConnectionOptions.failure(e);
+        throw connection.failure(e);
       } catch (TimeoutException e) {
         throw new CommandFailure(ExitCodes.UNAVAILABLE, "timed out: no answer from " + options.url());
       }
       try {
         return limit == null ? done.get() : done.get(SendCommand.remaining(deadline), TimeUnit.NANOSECONDS);
       } catch (ExecutionException e) {
-        throw ConnectionOptions.failure(e);
+        throw connection.failure(e);
       } catch (TimeoutException e) {
         if (count == null) {
           return ExitCodes.OK; // listened for --timeout

@@ -1,5 +1,6 @@
 package dev.chatctl.cli;
 
+import dev.chatctl.cli.Converters.PositiveDuration;
 import dev.chatctl.cli.client.ChatClient;
 import dev.chatctl.cli.client.ClientOptions;
 import dev.chatctl.protocol.Json;
@@ -35,13 +36,13 @@ public final class OnlineCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON array instead.")
   boolean json;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = PositiveDuration.class,
       description = "Longest wait for the connect and the answer together (default ${DEFAULT-VALUE}).")
-  String timeout;
+  Duration timeout;
 
   @Override
   public Integer call() throws InterruptedException {
-    Duration limit = ConnectionOptions.duration("--timeout", timeout);
+    Duration limit = timeout;
     ClientOptions options = connection.clientOptions(limit);
     long deadline = System.nanoTime() + limit.toNanos();
     try (ChatClient chat = new ChatClient(options, event -> {})) {
@@ -50,7 +51,7 @@ public final class OnlineCommand implements Callable<Integer> {
         chat.connect().get(SendCommand.remaining(deadline), TimeUnit.NANOSECONDS);
         online = chat.onlineUsers().get(SendCommand.remaining(deadline), TimeUnit.NANOSECONDS);
       } catch (ExecutionException e) {
-        throw ConnectionOptions.failure(e);
+        throw connection.failure(e);
       } catch (TimeoutException e) {
         throw new CommandFailure(ExitCodes.UNAVAILABLE, "timed out: no answer from " + options.url() + " within " + Durations.format(limit));
       }

@@ -1,5 +1,6 @@
 package dev.chatctl.cli;
 
+import dev.chatctl.cli.Converters.PositiveDuration;
 import dev.chatctl.cli.client.ChatClient;
 import dev.chatctl.cli.client.ClientOptions;
 import dev.chatctl.protocol.Json;
@@ -47,13 +48,13 @@ public final class SendCommand implements Callable<Integer> {
       description = "The clientMessageId (default: a new UUID); a retry with the same id is stored once.")
   String clientMessageId;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = PositiveDuration.class,
       description = "Longest wait for the connect and message:sent together (default ${DEFAULT-VALUE}).")
-  String timeout;
+  Duration timeout;
 
   @Override
   public Integer call() throws InterruptedException {
-    Duration limit = ConnectionOptions.duration("--timeout", timeout);
+    Duration limit = timeout;
     String content = text;
     if ("-".equals(text)) {
       try {
@@ -71,7 +72,7 @@ public final class SendCommand implements Callable<Integer> {
         chat.connect().get(remaining(deadline), TimeUnit.NANOSECONDS);
         stored = chat.send(new ChatClient.Outgoing(to, content, session, id)).get(remaining(deadline), TimeUnit.NANOSECONDS);
       } catch (ExecutionException e) {
-        throw ConnectionOptions.failure(e);
+        throw connection.failure(e);
       } catch (TimeoutException e) {
         throw new CommandFailure(ExitCodes.UNAVAILABLE, "timed out: no answer from " + options.url() + " within " + Durations.format(limit));
       }

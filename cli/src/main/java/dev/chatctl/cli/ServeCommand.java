@@ -1,7 +1,10 @@
 package dev.chatctl.cli;
 
+import dev.chatctl.cli.Converters.AnyDuration;
 import dev.chatctl.server.ChatServer;
 import dev.chatctl.server.config.ServerConfig;
+import dev.chatctl.util.Durations;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +32,10 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Mixin SettingsOptions settings;
 
+  @Option(names = "--secret", paramLabel = "SECRET",
+      description = "The app's NEXTAUTH_SECRET, which keys every token (else NEXTAUTH_SECRET, AUTH_SECRET, else a development secret made once).")
+  String secret;
+
   @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "Listen port (WS_PORT, default 3001).")
   Integer port;
 
@@ -44,17 +51,17 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-message-length", paramLabel = "N", description = "Longest message after trimming, UTF-16 units (MAX_MESSAGE_LENGTH, default 4000).")
   Integer maxMessageLength;
 
-  @Option(names = "--recovery-window", paramLabel = "DURATION", description = "How long a dropped session can be recovered: 90s, 30m, 24h (RECOVERY_WINDOW, default 24h).")
-  String recoveryWindow;
+  @Option(names = "--recovery-window", paramLabel = "DURATION", converter = AnyDuration.class, description = "How long a dropped session can be recovered: 90s, 30m, 24h (RECOVERY_WINDOW, default 24h).")
+  Duration recoveryWindow;
 
-  @Option(names = "--headers-timeout", paramLabel = "DURATION", description = "Time for a request's headers, from its first byte (HEADERS_TIMEOUT, default 30s).")
-  String headersTimeout;
+  @Option(names = "--headers-timeout", paramLabel = "DURATION", converter = AnyDuration.class, description = "Time for a request's headers, from its first byte (HEADERS_TIMEOUT, default 30s).")
+  Duration headersTimeout;
 
-  @Option(names = "--idle-connection-timeout", paramLabel = "DURATION", description = "Time a connection may stay open without a request (IDLE_CONNECTION_TIMEOUT, default 30s).")
-  String idleConnectionTimeout;
+  @Option(names = "--idle-connection-timeout", paramLabel = "DURATION", converter = AnyDuration.class, description = "Time a connection may stay open without a request (IDLE_CONNECTION_TIMEOUT, default 30s).")
+  Duration idleConnectionTimeout;
 
-  @Option(names = "--request-timeout", paramLabel = "DURATION", description = "Time for a request's body once its headers are in (REQUEST_TIMEOUT, default 120s).")
-  String requestTimeout;
+  @Option(names = "--request-timeout", paramLabel = "DURATION", converter = AnyDuration.class, description = "Time for a request's body once its headers are in (REQUEST_TIMEOUT, default 120s).")
+  Duration requestTimeout;
 
   @Option(names = "--max-connections", paramLabel = "N", description = "Open connections at most (MAX_CONNECTIONS, default 90% of the open-file limit).")
   Integer maxConnections;
@@ -68,6 +75,7 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Map<String, String> flags = new HashMap<>();
+    SettingsOptions.put(flags, "NEXTAUTH_SECRET", secret);
     SettingsOptions.put(flags, "WS_PORT", port);
     SettingsOptions.put(flags, "HOST", host);
     SettingsOptions.put(flags, "CORS_ORIGINS", corsOrigins);

@@ -22,7 +22,7 @@ class AdminCommandsTest {
     ChatctlProcess token = ChatctlProcess.start(dir, Map.of(), "token", "--user", "alice", "--name", "Alice", "--ttl", "2h");
     assertEquals(0, token.waitFor(60));
     String jwt = token.stdout().get(0);
-    String secret = Files.readString(dir.resolve("data/dev-secret")).strip();
+    String secret = Files.readString(dir.resolve("config/dev-secret")).strip();
     AuthResult result = new TokenVerifier(secret).verify(new FoundToken(jwt, null));
     AuthResult.Valid valid = (AuthResult.Valid) result;
     assertEquals("alice", valid.identity().userId());

@@ -40,6 +40,10 @@ public final class ChatctlProcess implements AutoCloseable {
     builder.environment().remove("DATABASE_URL");
     builder.environment().remove("NEXTAUTH_SECRET");
     builder.environment().remove("AUTH_SECRET");
+    builder.environment().remove("CHATCTL_URL");
+    builder.environment().remove("WS_PORT");
+    // the per-user development secret of this run, not the user's own
+    builder.environment().put("CHATCTL_CONFIG_DIR", workingDir.resolve("config").toString());
     builder.environment().putAll(env);
     return new ChatctlProcess(builder.start());
   }

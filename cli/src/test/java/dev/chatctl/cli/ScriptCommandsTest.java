@@ -216,7 +216,26 @@ class ScriptCommandsTest {
 
     Run wrongSecret = run("send", "--url", server.url(), "--user", alice, "--secret", "not the server's", "--to", alice, "--text", "x");
     assertEquals(ExitCodes.REFUSED, wrongSecret.exit());
-    assertTrue(wrongSecret.err().toString().contains("TOKEN_INVALID"), wrongSecret.err()::toString);
+    assertEquals(
+        "chatctl: refused: TOKEN_INVALID: Authentication error (the token was signed with NEXTAUTH_SECRET (--secret);"
+            + " if the server uses another secret, pass it with --secret or NEXTAUTH_SECRET)",
+        wrongSecret.err().toString(), "one line: which secret the client used, and how to use the server's");
+  }
+
+  @Test
+  void theUrlComesFromChatctlUrlElseFromWsPortAsServeReadsIt(@TempDir Path work) throws Exception {
+    String alice = user("alice");
+    String port = server.url().substring(server.url().lastIndexOf(':') + 1);
+    for (Map<String, String> env : List.of(Map.of("CHATCTL_URL", server.url()), Map.of("WS_PORT", port), Map.of("WS_PORT", port, "HOST", "0.0.0.0"))) {
+      try (ChatctlProcess online = ChatctlProcess.start(work, env, "online", "--token", server.token(alice))) {
+        assertEquals(0, online.waitFor(60), () -> env + ": " + online.stderr());
+        assertTrue(online.stdout().contains(alice), () -> env + ": " + online.stdout());
+      }
+    }
+    java.nio.file.Files.writeString(work.resolve(".env"), "WS_PORT=" + port + "\n");
+    try (ChatctlProcess online = ChatctlProcess.start(work, Map.of(), "online", "--token", server.token(alice))) {
+      assertEquals(0, online.waitFor(60), () -> ".env: " + online.stderr());
+    }
   }
 
   @Test

@@ -30,31 +30,14 @@ import net.jqwik.api.constraints.Size;
  * bounded time and memory ({@link Fuzz#bounded}).
  */
 class DecoderFuzzTest {
-  static final List<String> SOCKET_SEEDS =
-      List.of(
-          "0",
-          "0{\"token\":\"abc\"}",
-          "0/chat,{\"token\":\"abc\"}",
-          "1",
-          "2[\"message:send\",{\"recipientId\":\"bob\",\"content\":\"hi\",\"clientMessageId\":\"c1\"}]",
-          "21[\"message:history\",{\"withUserId\":\"bob\",\"limit\":20,\"before\":null}]",
-          "2/chat,7[\"message:read\",{\"messageIds\":[\"a\",\"b\"]}]",
-          "3/chat,12[{\"ok\":true}]",
-          "51-[\"upload\",{\"_placeholder\":true,\"num\":0}]",
-          "62-/x,5[{\"_placeholder\":true,\"num\":1},{\"_placeholder\":true,\"num\":0}]",
-          "4{\"message\":\"no\"}");
-
   @Provide
   Arbitrary<String> engineFrames() {
-    List<String> seeds = new ArrayList<>(List.of("0{\"sid\":\"x\"}", "2", "3probe", "5", "6", "1", "bAAEC"));
-    SOCKET_SEEDS.forEach(s -> seeds.add("4" + s));
-    seeds.add("4" + SOCKET_SEEDS.get(4) + EngineCodec.RECORD_SEPARATOR + "2" + EngineCodec.RECORD_SEPARATOR + "bAQID");
-    return Fuzz.frames(seeds);
+    return Fuzz.frames(Fuzz.engineSeeds());
   }
 
   @Provide
   Arbitrary<String> socketFrames() {
-    return Fuzz.frames(SOCKET_SEEDS);
+    return Fuzz.frames(Fuzz.SOCKET_SEEDS);
   }
 
   @Property(tries = 2000)
@@ -185,6 +168,6 @@ class DecoderFuzzTest {
 
   @Provide
   Arbitrary<String> chatPackets() {
-    return Fuzz.mutated(SOCKET_SEEDS.stream().filter(s -> s.contains("[\"message")).map(s -> s.substring(s.indexOf('['))).toList());
+    return Fuzz.mutated(Fuzz.SOCKET_SEEDS.stream().filter(s -> s.contains("[\"message")).map(s -> s.substring(s.indexOf('['))).toList());
   }
 }

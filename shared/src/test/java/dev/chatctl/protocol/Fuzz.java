@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
+import dev.chatctl.protocol.engineio.EngineCodec;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import net.jqwik.api.Arbitraries;
@@ -24,6 +26,29 @@ public final class Fuzz {
   private static final String PROTOCOL_CHARS = "0123456789-/,[]{}\":_.tfnulrbe\\ \u001e\u0000é€😀\uD800";
 
   private Fuzz() {}
+
+  /** Valid Socket.IO packets of every type, the chat events among them. */
+  public static final List<String> SOCKET_SEEDS =
+      List.of(
+          "0",
+          "0{\"token\":\"abc\"}",
+          "0/chat,{\"token\":\"abc\"}",
+          "1",
+          "2[\"message:send\",{\"recipientId\":\"bob\",\"content\":\"hi\",\"clientMessageId\":\"c1\"}]",
+          "21[\"message:history\",{\"withUserId\":\"bob\",\"limit\":20,\"before\":null}]",
+          "2/chat,7[\"message:read\",{\"messageIds\":[\"a\",\"b\"]}]",
+          "3/chat,12[{\"ok\":true}]",
+          "51-[\"upload\",{\"_placeholder\":true,\"num\":0}]",
+          "62-/x,5[{\"_placeholder\":true,\"num\":1},{\"_placeholder\":true,\"num\":0}]",
+          "4{\"message\":\"no\"}");
+
+  /** Valid Engine.IO frames and polling payloads, each Socket.IO seed as a MESSAGE among them. */
+  public static List<String> engineSeeds() {
+    List<String> seeds = new ArrayList<>(List.of("0{\"sid\":\"x\"}", "2", "3probe", "5", "6", "1", "bAAEC"));
+    SOCKET_SEEDS.forEach(s -> seeds.add("4" + s));
+    seeds.add("4" + SOCKET_SEEDS.get(4) + EngineCodec.RECORD_SEPARATOR + "2" + EngineCodec.RECORD_SEPARATOR + "bAQID");
+    return seeds;
+  }
 
   /** Random and mutated frames around {@code seeds}. */
   public static Arbitrary<String> frames(List<String> seeds) {

@@ -1,14 +1,16 @@
 package dev.chatctl.cli.bench;
 
 import dev.chatctl.cli.CommandFailure;
+import dev.chatctl.cli.ConnectionOptions;
+import dev.chatctl.cli.Converters.AnyDuration;
+import dev.chatctl.cli.Converters.PositiveDuration;
+import dev.chatctl.cli.Converters.Rate;
 import dev.chatctl.cli.ExitCodes;
-import dev.chatctl.cli.SettingsOptions;
-import dev.chatctl.util.Durations;
-import dev.chatctl.server.config.Settings;
+import dev.chatctl.cli.SecretOptions;
+import dev.chatctl.protocol.chat.ErrorCode;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,7 +32,9 @@ import picocli.CommandLine.Model.CommandSpec;
       BenchCommand.Throughput.class,
       BenchCommand.Latency.class,
       BenchCommand.Connections.class,
-      BenchCommand.Presence.class
+      BenchCommand.Presence.class,
+      FloodRun.Cli.class,
+      AbuseRun.Cli.class
     },
     footer = ExitCodes.FOOTER)
 public final class BenchCommand implements Runnable {
@@ -43,13 +47,11 @@ public final class BenchCommand implements Runnable {
 
   /** Options every scenario takes. */
   static final class Common {
-    @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:3001",
-        description = "The server (default ${DEFAULT-VALUE}); plain http:// or ws:// only.")
+    @Option(names = "--url", paramLabel = "URL",
+        description = "The server, plain http:// or ws:// (else CHATCTL_URL, else http://localhost:WS_PORT, default port 3001).")
     String url;
 
-    @Option(names = "--secret", paramLabel = "SECRET",
-        description = "The server's NEXTAUTH_SECRET, to mint HS256 tokens (else NEXTAUTH_SECRET / AUTH_SECRET / .env, else the development secret in ./data).")
-    String secret;
+    @Mixin SecretOptions secret;
 
     @Option(names = "--server-pid", paramLabel = "PID", defaultValue = "0",
         description = "The server's process id: its CPU (and, for connections, resident memory) is reported.")
@@ -63,13 +65,13 @@ public final class BenchCommand implements Runnable {
         description = "Spread connections over local addresses 127.0.0.1..N (loopback servers only; 0 = one address per 25,000 sockets).")
     int sourceIps;
 
-    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "120s",
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "120s", converter = PositiveDuration.class,
         description = "Longest the connect phase may take (default ${DEFAULT-VALUE}).")
-    String connectTimeout;
+    Duration connectTimeout;
 
-    @Option(names = "--drain", paramLabel = "DURATION", defaultValue = "5s",
+    @Option(names = "--drain", paramLabel = "DURATION", defaultValue = "5s", converter = AnyDuration.class,
         description = "How long to wait for messages in flight once sending stops (default ${DEFAULT-VALUE}).")
-    String drain;
+    Duration drain;
 
     @Option(names = "--json", description = "Print one JSON object for the run instead of the table.")
     boolean json;
@@ -79,17 +81,17 @@ public final class BenchCommand implements Runnable {
 
     BenchOptions options(int sockets) {
       BenchOptions o = new BenchOptions();
-      o.url = url;
-      o.secret = secret();
+      o.url = ConnectionOptions.serverUrl(url, secret.settings());
+      o.secret = secret.resolve(false);
       o.serverPid = serverPid;
       if (concurrency < 1) {
         throw new CommandFailure(ExitCodes.USAGE, "--concurrency must be at least 1");
       }
       o.concurrency = concurrency;
-      o.connectTimeout = Durations.parse("--connect-timeout", connectTimeout);
-      o.drain = Durations.parse("--drain", drain);
+      o.connectTimeout = connectTimeout;
+      o.drain = drain;
       try {
-        Target target = Target.of(url);
+        Target target = Target.of(o.url);
         if (sourceIps > 1 && !target.isLoopback()) {
           throw new CommandFailure(ExitCodes.USAGE, "--source-ips works with a loopback server only");
         }
@@ -98,12 +100,6 @@ public final class BenchCommand implements Runnable {
         throw new CommandFailure(ExitCodes.USAGE, e.getMessage());
       }
       return o;
-    }
-
-    private String secret() {
-      Map<String, String> flags = new HashMap<>();
-      SettingsOptions.put(flags, "NEXTAUTH_SECRET", secret);
-      return SettingsOptions.secret(Settings.load(flags), false).value();
     }
 
     PrintStream progress() {
@@ -131,8 +127,21 @@ public final class BenchCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       out.println(common.json ? result.toJson() : result.toTable());
       out.flush();
+      if (result.errors.keySet().stream().anyMatch(kind -> kind.contains(ErrorCode.TOKEN_INVALID.name()))) {
+        spec.commandLine().getErr().println("chatctl: " + SecretOptions.mismatchHint(options.secret));
+      }
+      return exitCode(result);
+    }
+
+    /**
+     * 3 when the server could not be reached at all (nothing connected, and no socket was refused);
+     * 1 when anything else went wrong (refused, errors, lost messages, a failed phase); else 0.
+     */
+    static int exitCode(BenchResult result) {
       Object connected = result.metrics.get("connect") instanceof Map<?, ?> m ? m.get("connected") : null;
-      if (Long.valueOf(0).equals(connected)) {
+      boolean unreachable = Long.valueOf(0).equals(connected) && !result.errors.isEmpty()
+          && result.errors.keySet().stream().allMatch(kind -> kind.startsWith("connect failed"));
+      if (unreachable) {
         return ExitCodes.UNAVAILABLE;
       }
       return result.failure != null || result.errorCount() > 0 || positive(result.metrics.get("lost")) ? ExitCodes.REFUSED : ExitCodes.OK;
@@ -143,41 +152,40 @@ public final class BenchCommand implements Runnable {
     }
   }
 
-  static Duration duration(String name, String text) {
-    Duration d = Durations.parse(name, text);
-    if (d.isZero() || d.isNegative()) {
-      throw new CommandFailure(ExitCodes.USAGE, name + " must be more than 0");
-    }
-    return d;
+  /** The message load of the throughput and latency scenarios. */
+  static final class MessageLoad {
+    @Option(names = "--pairs", paramLabel = "N", defaultValue = "100", description = "Sender/recipient pairs, each two users (default ${DEFAULT-VALUE}).")
+    int pairs;
+
+    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "10s", converter = PositiveDuration.class,
+        description = "Measured time (default ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "2s", converter = AnyDuration.class,
+        description = "Time sending before measuring (default ${DEFAULT-VALUE}).")
+    Duration warmup;
+
+    @Option(names = "--size", paramLabel = "N", defaultValue = "32", description = "Characters per message (default ${DEFAULT-VALUE}).")
+    int size;
   }
 
   @Command(name = "throughput", mixinStandardHelpOptions = true, footer = ExitCodes.FOOTER,
       description = {"Closed loop: each sender keeps --window messages unanswered; a message counts when its recipient got message:receive.",
           "Reports delivered messages/s and send -> receive latency percentiles."})
   static final class Throughput extends Scenario {
-    @Option(names = "--pairs", defaultValue = "100", description = "Sender/recipient pairs, each two users (default ${DEFAULT-VALUE}).")
-    int pairs;
+    @Mixin MessageLoad load;
 
-    @Option(names = "--window", defaultValue = "32", description = "Messages each sender keeps unanswered (default ${DEFAULT-VALUE}).")
+    @Option(names = "--window", paramLabel = "N", defaultValue = "32", description = "Messages each sender keeps unanswered (default ${DEFAULT-VALUE}).")
     int window;
-
-    @Option(names = "--duration", defaultValue = "10s", description = "Measured time (default ${DEFAULT-VALUE}).")
-    String duration;
-
-    @Option(names = "--warmup", defaultValue = "2s", description = "Time sending before measuring (default ${DEFAULT-VALUE}).")
-    String warmup;
-
-    @Option(names = "--size", defaultValue = "32", description = "Characters per message (default ${DEFAULT-VALUE}).")
-    int size;
 
     @Override
     BenchRun create(BenchOptions options, PrintStream progress) {
-      return new ThroughputRun(options, progress, pairs, window, Durations.parse("--warmup", warmup), duration("--duration", duration), size);
+      return new ThroughputRun(options, progress, load.pairs, window, load.warmup, load.duration, load.size);
     }
 
     @Override
     int sockets() {
-      return 2 * pairs;
+      return 2 * load.pairs;
     }
   }
 
@@ -185,29 +193,20 @@ public final class BenchCommand implements Runnable {
       description = {"Open loop at a fixed offered rate, round-robin over pairs; latency from each message's intended send time",
           "to its receipt (no coordinated omission). Reports the achieved rate and p50/p90/p99/p99.9/max."})
   static final class Latency extends Scenario {
-    @Option(names = "--rate", defaultValue = "5000", description = "Offered messages per second (default ${DEFAULT-VALUE}).")
+    @Mixin MessageLoad load;
+
+    @Option(names = "--rate", paramLabel = "N/s", defaultValue = "5000", converter = Rate.class,
+        description = "Offered messages per second (default ${DEFAULT-VALUE}).")
     double rate;
-
-    @Option(names = "--pairs", defaultValue = "100", description = "Sender/recipient pairs (default ${DEFAULT-VALUE}).")
-    int pairs;
-
-    @Option(names = "--duration", defaultValue = "10s", description = "Measured time (default ${DEFAULT-VALUE}).")
-    String duration;
-
-    @Option(names = "--warmup", defaultValue = "2s", description = "Time offering before measuring (default ${DEFAULT-VALUE}).")
-    String warmup;
-
-    @Option(names = "--size", defaultValue = "32", description = "Characters per message (default ${DEFAULT-VALUE}).")
-    int size;
 
     @Override
     BenchRun create(BenchOptions options, PrintStream progress) {
-      return new LatencyRun(options, progress, pairs, rate, Durations.parse("--warmup", warmup), duration("--duration", duration), size);
+      return new LatencyRun(options, progress, load.pairs, rate, load.warmup, load.duration, load.size);
     }
 
     @Override
     int sockets() {
-      return 2 * pairs;
+      return 2 * load.pairs;
     }
   }
 
@@ -216,21 +215,23 @@ public final class BenchCommand implements Runnable {
           "--server-pid the server's resident memory per socket. One process holds at most as many sockets as its",
           "open-file limit allows (ulimit -n); run several to go further."})
   static final class Connections extends Scenario {
-    @Option(names = "--count", defaultValue = "20000", description = "Sockets to open (default ${DEFAULT-VALUE}).")
+    @Option(names = "--count", paramLabel = "N", defaultValue = "20000", description = "Sockets to open (default ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(names = "--per-user", defaultValue = "1", description = "Sockets per user (default ${DEFAULT-VALUE}).")
+    @Option(names = "--per-user", paramLabel = "N", defaultValue = "1", description = "Sockets per user (default ${DEFAULT-VALUE}).")
     int perUser;
 
-    @Option(names = "--settle", defaultValue = "5s", description = "Idle time before the memory is read (default ${DEFAULT-VALUE}).")
-    String settle;
+    @Option(names = "--settle", paramLabel = "DURATION", defaultValue = "5s", converter = AnyDuration.class,
+        description = "Idle time before the memory is read (default ${DEFAULT-VALUE}).")
+    Duration settle;
 
-    @Option(names = "--hold", defaultValue = "0s", description = "How long to keep the sockets open after that (default ${DEFAULT-VALUE}).")
-    String hold;
+    @Option(names = "--hold", paramLabel = "DURATION", defaultValue = "0s", converter = AnyDuration.class,
+        description = "How long to keep the sockets open after that (default ${DEFAULT-VALUE}).")
+    Duration hold;
 
     @Override
     BenchRun create(BenchOptions options, PrintStream progress) {
-      return new ConnectionsRun(options, progress, count, perUser, Durations.parse("--settle", settle), Durations.parse("--hold", hold));
+      return new ConnectionsRun(options, progress, count, perUser, settle, hold);
     }
 
     @Override
@@ -243,47 +244,29 @@ public final class BenchCommand implements Runnable {
       description = {"user:online fan-out: --observers users stay connected while new users connect at --churn per second",
           "and leave after --lifetime; latency from a newcomer's CONNECT to each observer's user:online."})
   static final class Presence extends Scenario {
-    @Option(names = "--observers", defaultValue = "1000", description = "Users connected throughout (default ${DEFAULT-VALUE}).")
+    @Option(names = "--observers", paramLabel = "N", defaultValue = "1000", description = "Users connected throughout (default ${DEFAULT-VALUE}).")
     int observers;
 
-    @Option(names = "--churn", defaultValue = "100/s", paramLabel = "N/s", description = "Newcomers per second (default ${DEFAULT-VALUE}).")
-    String churn;
+    @Option(names = "--churn", defaultValue = "100/s", paramLabel = "N/s", converter = Rate.class,
+        description = "Newcomers per second (default ${DEFAULT-VALUE}).")
+    double churn;
 
-    @Option(names = "--duration", defaultValue = "10s", description = "How long newcomers keep coming (default ${DEFAULT-VALUE}).")
-    String duration;
+    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "10s", converter = PositiveDuration.class,
+        description = "How long newcomers keep coming (default ${DEFAULT-VALUE}).")
+    Duration duration;
 
-    @Option(names = "--lifetime", defaultValue = "1s", description = "How long each newcomer stays (default ${DEFAULT-VALUE}).")
-    String lifetime;
+    @Option(names = "--lifetime", paramLabel = "DURATION", defaultValue = "1s", converter = AnyDuration.class,
+        description = "How long each newcomer stays (default ${DEFAULT-VALUE}).")
+    Duration lifetime;
 
     @Override
     BenchRun create(BenchOptions options, PrintStream progress) {
-      return new PresenceRun(options, progress, observers, rate("--churn", churn), duration("--duration", duration), Durations.parse("--lifetime", lifetime));
+      return new PresenceRun(options, progress, observers, churn, duration, lifetime);
     }
 
     @Override
     int sockets() {
       return observers + 1;
     }
-  }
-
-  /** A rate: {@code 100}, {@code 100/s} or {@code 6000/min}. */
-  static double rate(String name, String text) {
-    String t = text.trim().toLowerCase();
-    double per = 1;
-    if (t.endsWith("/s")) {
-      t = t.substring(0, t.length() - 2);
-    } else if (t.endsWith("/min")) {
-      t = t.substring(0, t.length() - 4);
-      per = 60;
-    }
-    try {
-      double value = Double.parseDouble(t) / per;
-      if (value > 0 && Double.isFinite(value)) {
-        return value;
-      }
-    } catch (NumberFormatException ignored) {
-      // below
-    }
-    throw new CommandFailure(ExitCodes.USAGE, name + ": a rate like 100/s or 6000/min (got " + text + ")");
   }
 }

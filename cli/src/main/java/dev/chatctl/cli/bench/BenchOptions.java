@@ -1,11 +1,13 @@
 package dev.chatctl.cli.bench;
 
+import dev.chatctl.util.Secret;
 import java.time.Duration;
 
 /** What every scenario is told: where the server is, how to mint tokens, and how to report. */
 final class BenchOptions {
   String url = "http://127.0.0.1:3001";
-  String secret;
+  /** The secret tokens are minted with. */
+  Secret secret;
   /** The server's process id, for its CPU and resident memory (0: not measured). */
   long serverPid;
   /** Handshakes in flight at once during a connect phase. */

@@ -1,6 +1,6 @@
 package dev.chatctl.cli.bench;
 
-import dev.chatctl.server.auth.TokenIssuer;
+import dev.chatctl.protocol.auth.TokenMinter;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -29,7 +29,7 @@ abstract class BenchRun implements BenchSocket.Listener, AutoCloseable {
   final String runId = HexFormat.of().formatHex(randomBytes(4));
   final LatencyStats handshakes = new LatencyStats();
   final CpuMeter cpu;
-  private final TokenIssuer issuer;
+  private final TokenMinter issuer;
   private final PrintStream progressOut;
   /** Errors by kind ("message:error VALIDATION_FAILED", "connect refused INVALID_TOKEN", ...). */
   private final Map<String, Long> errors = new TreeMap<>();
@@ -48,7 +48,7 @@ abstract class BenchRun implements BenchSocket.Listener, AutoCloseable {
   BenchRun(BenchOptions options, PrintStream progressOut) {
     this.options = options;
     this.target = Target.of(options.url);
-    this.issuer = new TokenIssuer(options.secret);
+    this.issuer = new TokenMinter(options.secret.value());
     this.cpu = new CpuMeter(options.serverPid);
     this.progressOut = progressOut;
   }

@@ -1,7 +1,11 @@
 package dev.chatctl.cli.bench;
 
-import dev.chatctl.protocol.Json;
-import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.chatctl.protocol.engineio.EngineCodec;
+import dev.chatctl.protocol.engineio.EnginePacket;
+import dev.chatctl.protocol.socketio.SocketCodec;
+import dev.chatctl.protocol.socketio.SocketPacket;
 
 /**
  * One Socket.IO client socket of a run, on the main namespace over the websocket transport: the
@@ -56,7 +60,16 @@ final class BenchSocket implements WsConn.Handler {
 
   /** Emits an event with one JSON argument and no ack (any thread); false when not connected. */
   boolean emit(String event, String jsonArgument) {
-    return conn != null && conn.sendText("42[\"" + event + "\"," + jsonArgument + "]");
+    return conn != null && conn.sendText(message(SocketCodec.eventText(SocketPacket.MAIN_NAMESPACE, event, jsonArgument)));
+  }
+
+  /** An Engine.IO MESSAGE carrying one Socket.IO packet's text. */
+  private static String message(String socketIoText) {
+    return EngineCodec.encodeText(EnginePacket.message(socketIoText));
+  }
+
+  private static String packet(SocketPacket.Type type, JsonNode data) {
+    return message(SocketCodec.encode(new SocketPacket(type, SocketPacket.MAIN_NAMESPACE, SocketPacket.NO_ACK, data)).text());
   }
 
   /** Closes the socket as a client would (Socket.IO DISCONNECT, then the websocket close). */
@@ -64,7 +77,7 @@ final class BenchSocket implements WsConn.Handler {
     closing = true;
     if (conn != null) {
       if (conn.isOpen()) {
-        conn.sendText("41");
+        conn.sendText(packet(SocketPacket.Type.DISCONNECT, null));
       }
       conn.close();
     }
@@ -80,31 +93,40 @@ final class BenchSocket implements WsConn.Handler {
     if (text.isEmpty()) {
       return;
     }
-    switch (text.charAt(0)) {
-      case '0' -> { // Engine.IO OPEN
+    EnginePacket.Type type = EnginePacket.Type.of(text.charAt(0));
+    if (type == null) {
+      return;
+    }
+    switch (type) {
+      case OPEN -> {
         connectSentAt = System.nanoTime();
-        conn.sendText("40" + Json.write(Map.of("token", token)));
+        conn.sendText(packet(SocketPacket.Type.CONNECT, JsonNodeFactory.instance.objectNode().put("token", token)));
       }
-      case '2' -> conn.sendText("3" + text.substring(1)); // PING -> PONG
-      case '1' -> lose("server closed the Engine.IO session");
-      case '4' -> socketIo(text);
+      case PING -> conn.sendText(EngineCodec.encodeText(EnginePacket.of(EnginePacket.Type.PONG, text.substring(1))));
+      case CLOSE -> lose("server closed the Engine.IO session");
+      case MESSAGE -> socketIo(text);
       default -> { }
     }
   }
 
+  /**
+   * A Socket.IO packet, read without a full decode: a run reads only the event name here and only
+   * the fields it needs later, which keeps the load generator's CPU off the measurement.
+   */
   private void socketIo(String text) {
-    if (text.length() < 2) {
+    SocketPacket.Type type = text.length() < 2 ? null : SocketPacket.Type.of(text.charAt(1));
+    if (type == null) {
       return;
     }
-    switch (text.charAt(1)) {
-      case '0' -> {
+    switch (type) {
+      case CONNECT -> {
         if (!connected) {
           connected = true;
           connectedAt = System.nanoTime();
           listener.connected(this);
         }
       }
-      case '2' -> {
+      case EVENT -> {
         int open = text.indexOf("[\"");
         if (open < 0) {
           return;
@@ -114,13 +136,13 @@ final class BenchSocket implements WsConn.Handler {
           listener.event(this, text.substring(open + 2, close), text);
         }
       }
-      case '4' -> {
+      case CONNECT_ERROR -> {
         String code = stringField(text, "code");
         closing = true;
         conn.close();
         listener.refused(this, code == null ? "CONNECT_ERROR" : code);
       }
-      case '1' -> lose("server disconnected the socket");
+      case DISCONNECT -> lose("server disconnected the socket");
       default -> { }
     }
   }

@@ -7,11 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One client websocket (RFC 6455): the HTTP upgrade, masked text frames out, unmasked frames in
@@ -31,27 +27,18 @@ final class WsConn {
     void onClose(WsConn conn, String reason);
   }
 
-  private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-  private static final int OP_CONT = 0x0;
-  private static final int OP_TEXT = 0x1;
-  private static final int OP_BINARY = 0x2;
-  private static final int OP_CLOSE = 0x8;
-  private static final int OP_PING = 0x9;
-  private static final int OP_PONG = 0xA;
-
   private enum State { CONNECTING, UPGRADING, OPEN, CLOSED }
 
   private final WsLoop loop;
   private final Handler handler;
   private final SocketChannel channel;
-  private final String expectedAccept;
-  private final byte[] request;
+  private final WsHandshake handshake;
+  private final WsFrames.Reader frames = new WsFrames.Reader();
+  private final WsFrames.Sink sink = new Sink();
   private SelectionKey key;
   private volatile State state = State.CONNECTING;
   /** Bytes received and not yet a whole frame (or header), else null. */
   private byte[] leftover;
-  /** Text of a fragmented message so far, else null. */
-  private byte[] fragments;
   /** Bytes written and not yet taken by the socket, else null; guarded by this. */
   private ByteBuffer pending;
 
@@ -59,13 +46,7 @@ final class WsConn {
     this.loop = loop;
     this.handler = handler;
     this.channel = channel;
-    byte[] nonce = new byte[16];
-    ThreadLocalRandom.current().nextBytes(nonce);
-    String key = Base64.getEncoder().encodeToString(nonce);
-    this.expectedAccept = accept(key);
-    this.request = ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII);
+    this.handshake = new WsHandshake(host, path);
   }
 
   /**
@@ -106,13 +87,13 @@ final class WsConn {
   /** Sends one text message (from any thread); false when the connection is not open. */
   boolean sendText(String text) {
     byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-    return sendFrame(OP_TEXT, payload);
+    return sendFrame(WsFrames.OP_TEXT, payload);
   }
 
   /** Closes with status 1000 (from the loop thread); the handler hears nothing more. */
   void close() {
     if (state == State.OPEN) {
-      sendFrame(OP_CLOSE, new byte[] {0x03, (byte) 0xE8});
+      sendFrame(WsFrames.OP_CLOSE, WsFrames.NORMAL_CLOSURE);
     }
     shut(null);
   }
@@ -123,33 +104,7 @@ final class WsConn {
   }
 
   private boolean sendFrame(int opcode, byte[] payload) {
-    if (state != State.OPEN) {
-      return false;
-    }
-    int length = payload.length;
-    int header = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
-    byte[] frame = new byte[header + 4 + length];
-    frame[0] = (byte) (0x80 | opcode);
-    if (length < 126) {
-      frame[1] = (byte) (0x80 | length);
-    } else if (length <= 0xFFFF) {
-      frame[1] = (byte) (0x80 | 126);
-      frame[2] = (byte) (length >>> 8);
-      frame[3] = (byte) length;
-    } else {
-      frame[1] = (byte) (0x80 | 127);
-      for (int i = 0; i < 8; i++) {
-        frame[2 + i] = (byte) ((long) length >>> (56 - 8 * i));
-      }
-    }
-    int mask = ThreadLocalRandom.current().nextInt();
-    byte[] m = {(byte) (mask >>> 24), (byte) (mask >>> 16), (byte) (mask >>> 8), (byte) mask};
-    System.arraycopy(m, 0, frame, header, 4);
-    int at = header + 4;
-    for (int i = 0; i < length; i++) {
-      frame[at + i] = (byte) (payload[i] ^ m[i & 3]);
-    }
-    return write(frame);
+    return state == State.OPEN && write(WsFrames.masked(opcode, payload));
   }
 
   private boolean write(byte[] bytes) {
@@ -217,7 +172,7 @@ final class WsConn {
   private void connected() throws IOException {
     state = State.UPGRADING;
     key.interestOps(SelectionKey.OP_READ);
-    ByteBuffer buffer = ByteBuffer.wrap(request);
+    ByteBuffer buffer = ByteBuffer.wrap(handshake.request());
     channel.write(buffer);
     if (buffer.hasRemaining()) {
       fail("could not send the upgrade request at once");
@@ -269,7 +224,7 @@ final class WsConn {
         return;
       }
       while (state == State.OPEN && used < length) {
-        int frame = frame(data, used, length);
+        int frame = frames.next(data, used, length, sink);
         if (frame == 0) {
           break;
         }
@@ -286,111 +241,40 @@ final class WsConn {
 
   /** Reads the upgrade answer; returns the bytes it used, 0 when incomplete, -1 when refused. */
   private int upgrade(byte[] data, int length) {
-    int end = -1;
-    for (int i = 3; i < length; i++) {
-      if (data[i] == '\n' && data[i - 1] == '\r' && data[i - 2] == '\n' && data[i - 3] == '\r') {
-        end = i + 1;
-        break;
-      }
-    }
-    if (end < 0) {
-      if (length > 16_384) {
-        fail("upgrade answer too long");
-        return -1;
-      }
-      return 0;
-    }
-    String head = new String(data, 0, end, StandardCharsets.ISO_8859_1);
-    String status = head.substring(0, head.indexOf('\r'));
-    if (!status.startsWith("HTTP/1.1 101")) {
-      fail("upgrade refused: " + status);
+    WsHandshake.Answer answer = handshake.read(data, length);
+    if (answer.refusal() != null) {
+      fail(answer.refusal());
       return -1;
     }
-    boolean accepted = false;
-    for (String line : head.split("\r\n")) {
-      int colon = line.indexOf(':');
-      if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("Sec-WebSocket-Accept")) {
-        accepted = line.substring(colon + 1).trim().equals(expectedAccept);
-      }
+    if (answer.used() > 0) {
+      state = State.OPEN;
+      handler.onOpen(this);
     }
-    if (!accepted) {
-      fail("upgrade answer without the right Sec-WebSocket-Accept");
-      return -1;
-    }
-    state = State.OPEN;
-    handler.onOpen(this);
-    return end;
+    return answer.used();
   }
 
-  /** Handles one frame at {@code at}; returns its length, 0 when it is not whole yet. */
-  private int frame(byte[] data, int at, int length) {
-    if (length - at < 2) {
-      return 0;
+  /** What the frame reader finds, acted on (loop thread). */
+  private final class Sink implements WsFrames.Sink {
+    @Override
+    public void text(String text) {
+      handler.onText(WsConn.this, text);
     }
-    int b0 = data[at] & 0xFF;
-    int b1 = data[at + 1] & 0xFF;
-    boolean fin = (b0 & 0x80) != 0;
-    int opcode = b0 & 0x0F;
-    boolean masked = (b1 & 0x80) != 0;
-    long len = b1 & 0x7F;
-    int header = 2;
-    if (len == 126) {
-      if (length - at < 4) {
-        return 0;
-      }
-      len = ((data[at + 2] & 0xFF) << 8) | (data[at + 3] & 0xFF);
-      header = 4;
-    } else if (len == 127) {
-      if (length - at < 10) {
-        return 0;
-      }
-      len = 0;
-      for (int i = 0; i < 8; i++) {
-        len = (len << 8) | (data[at + 2 + i] & 0xFF);
-      }
-      header = 10;
+
+    @Override
+    public void ping(byte[] payload) {
+      sendFrame(WsFrames.OP_PONG, payload);
     }
-    if (masked) {
-      fail("the server masked a frame");
-      return 0;
+
+    @Override
+    public void close(int status) {
+      sendFrame(WsFrames.OP_CLOSE, WsFrames.NORMAL_CLOSURE);
+      shut("server closed the websocket" + (status >= 0 ? " (" + status + ")" : ""));
     }
-    if (len > 64L * 1024 * 1024) {
-      fail("frame too large: " + len + " bytes");
-      return 0;
+
+    @Override
+    public void error(String reason) {
+      fail(reason);
     }
-    if (length - at - header < len) {
-      return 0;
-    }
-    int start = at + header;
-    int size = (int) len;
-    switch (opcode) {
-      case OP_TEXT, OP_BINARY, OP_CONT -> {
-        if (opcode != OP_CONT && fin && fragments == null) {
-          if (opcode == OP_TEXT) {
-            handler.onText(this, new String(data, start, size, StandardCharsets.UTF_8));
-          }
-        } else {
-          byte[] sofar = fragments == null ? new byte[0] : fragments;
-          byte[] more = Arrays.copyOf(sofar, sofar.length + size);
-          System.arraycopy(data, start, more, sofar.length, size);
-          fragments = more;
-          if (fin) {
-            fragments = null;
-            handler.onText(this, new String(more, StandardCharsets.UTF_8));
-          }
-        }
-      }
-      case OP_PING -> sendFrame(OP_PONG, Arrays.copyOfRange(data, start, start + size));
-      case OP_PONG -> { }
-      case OP_CLOSE -> {
-        String reason = "server closed the websocket"
-            + (size >= 2 ? " (" + (((data[start] & 0xFF) << 8) | (data[start + 1] & 0xFF)) + ")" : "");
-        sendFrame(OP_CLOSE, new byte[] {0x03, (byte) 0xE8});
-        shut(reason);
-      }
-      default -> fail("unknown opcode " + opcode);
-    }
-    return header + size;
   }
 
   private void fail(String reason) {
@@ -406,7 +290,7 @@ final class WsConn {
       pending = null;
     }
     leftover = null;
-    fragments = null;
+    frames.clear();
     if (key != null) {
       key.cancel();
     }
@@ -419,15 +303,6 @@ final class WsConn {
     }
     if (reason != null) {
       handler.onClose(this, reason);
-    }
-  }
-
-  static String accept(String key) {
-    try {
-      MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-      return Base64.getEncoder().encodeToString(sha1.digest((key + GUID).getBytes(StandardCharsets.US_ASCII)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

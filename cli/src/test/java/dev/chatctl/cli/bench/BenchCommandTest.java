@@ -128,13 +128,15 @@ class BenchCommandTest {
   }
 
   @Test
-  void aWrongSecretIsReportedAsRefusedConnectsNotHidden() {
+  void aWrongSecretIsReportedAsRefusedConnectsNotHiddenWithWhichSecretWasUsed() {
     StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
     CommandLine cli = Main.commandLine();
     cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(new StringWriter(), true));
+    cli.setErr(new PrintWriter(err, true));
     int exit = cli.execute("bench", "throughput", "--pairs", "2", "--duration", "1s", "--url=" + server.url(), "--secret=not-the-secret", "--json");
-    assertEquals(3, exit, out.toString());
+    assertEquals(1, exit, "refused by the server: exit 1 as the README says; " + out);
+    assertTrue(err.toString().contains("the token was signed with NEXTAUTH_SECRET"), err.toString());
     Map<String, Object> json = BenchResult.parse(out.toString().strip());
     assertEquals(4.0, number(json, "errorCount"));
     assertTrue(json.get("failure").toString().contains("only 0 of 4"), json.toString());

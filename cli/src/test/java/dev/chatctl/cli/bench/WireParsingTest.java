@@ -3,13 +3,14 @@ package dev.chatctl.cli.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.chatctl.cli.Converters;
 import org.junit.jupiter.api.Test;
 
 /** The small parsers the load generator uses instead of a JSON tree per message. */
 class WireParsingTest {
   @Test
   void theAcceptKeyOfRfc6455() {
-    assertEquals("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", WsConn.accept("dGhlIHNhbXBsZSBub25jZQ=="));
+    assertEquals("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", WsHandshake.accept("dGhlIHNhbXBsZSBub25jZQ=="));
   }
 
   @Test
@@ -36,8 +37,9 @@ class WireParsingTest {
 
   @Test
   void ratesAcceptPerSecondAndPerMinute() {
-    assertEquals(100, BenchCommand.rate("--churn", "100/s"));
-    assertEquals(100, BenchCommand.rate("--churn", "100"));
-    assertEquals(2, BenchCommand.rate("--churn", "120/min"));
+    Converters.Rate rate = new Converters.Rate();
+    assertEquals(100, rate.convert("100/s"));
+    assertEquals(100, rate.convert("100"));
+    assertEquals(2, rate.convert("120/min"));
   }
 }

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.chatctl.protocol.chat.Answers;
 import dev.chatctl.protocol.chat.DirectoryEntry;
 import dev.chatctl.protocol.chat.Message;
-import dev.chatctl.server.auth.TokenIssuer;
+import dev.chatctl.protocol.auth.TokenMinter;
 import dev.chatctl.server.engineio.EngineOptions;
 import dev.chatctl.server.testing.TestServer;
 import java.net.InetAddress;
@@ -197,12 +197,12 @@ class ChatClientTest {
   @Test
   void refusedConnectsCarryTheCodeAndAreNotRetried() throws Exception {
     String carol = user("carol");
-    TokenIssuer issuer = new TokenIssuer(TestServer.SECRET);
+    TokenMinter issuer = new TokenMinter(TestServer.SECRET);
     record Case(String token, String code) {}
     List<Case> cases = new ArrayList<>();
     cases.add(new Case(null, "TOKEN_MISSING"));
     cases.add(new Case("not-a-token", "TOKEN_INVALID"));
-    cases.add(new Case(new TokenIssuer("another secret").issue(carol, null, null, null, Duration.ofHours(1)), "TOKEN_INVALID"));
+    cases.add(new Case(new TokenMinter("another secret").issue(carol, null, null, null, Duration.ofHours(1)), "TOKEN_INVALID"));
     cases.add(new Case(issuer.issue(carol, null, null, null, Duration.ofMinutes(-5)), "TOKEN_EXPIRED"));
     for (Case c : cases) {
       Recorder events = new Recorder("refused " + c.code());
@@ -257,7 +257,7 @@ class ChatClientTest {
   void serverDisconnectIsFinal() throws Exception {
     String erin = user("erin");
     // accepted within the server's clock skew, then ended at once: auth:expired and DISCONNECT
-    String expiring = new TokenIssuer(TestServer.SECRET).issue(erin, null, null, null, Duration.ofSeconds(-2));
+    String expiring = new TokenMinter(TestServer.SECRET).issue(erin, null, null, null, Duration.ofSeconds(-2));
     Recorder events = new Recorder(erin);
     ChatClient client = client(shared.url(), expiring, events);
     client.connect().handle((c, e) -> null).get(10, TimeUnit.SECONDS);

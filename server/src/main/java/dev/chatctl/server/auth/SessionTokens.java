@@ -3,6 +3,7 @@ package dev.chatctl.server.auth;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatctl.protocol.Json;
 import dev.chatctl.protocol.ProtocolException;
+import dev.chatctl.protocol.auth.SessionKeys;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.AeadAlgorithm;
 import io.jsonwebtoken.security.DecryptAeadRequest;
@@ -10,8 +11,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -19,11 +18,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * NextAuth v4 and Auth.js v5 session tokens: JWE compact tokens with {@code alg: dir}, keyed by
- * HKDF-SHA256 of the secret (PROTOCOL.md, Authentication).
+ * HKDF-SHA256 of the secret ({@link SessionKeys}; PROTOCOL.md, Authentication).
  *
  * <ul>
  *   <li>NextAuth v4: {@code enc: A256GCM}, key = HKDF(secret, salt "", info "NextAuth.js Generated
@@ -46,14 +44,10 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class SessionTokens {
 
-  static final String NEXTAUTH_INFO = "NextAuth.js Generated Encryption Key";
-  static final String AUTHJS_COOKIE = "authjs.session-token";
-  static final String AUTHJS_SECURE_COOKIE = "__Secure-authjs.session-token";
   /** The salts tried for an Auth.js token that did not come from a cookie. */
-  static final List<String> AUTHJS_SALTS = List.of(AUTHJS_COOKIE, AUTHJS_SECURE_COOKIE);
+  static final List<String> AUTHJS_SALTS = List.of(SessionKeys.AUTHJS_COOKIE, SessionKeys.AUTHJS_SECURE_COOKIE);
 
   private static final Base64.Decoder B64 = Base64.getUrlDecoder();
-  private static final Base64.Encoder B64_ENCODE = Base64.getUrlEncoder().withoutPadding();
 
   /** An Auth.js key for one salt, with the thumbprint that {@code @auth/core} puts in {@code kid}. */
   private record AuthJsKey(String salt, SecretKey key, String thumbprint) {}
@@ -66,45 +60,16 @@ final class SessionTokens {
 
   SessionTokens(String secret) {
     this.secret = secret;
-    this.nextAuthKey = nextAuthKey(secret);
+    this.nextAuthKey = SessionKeys.nextAuthKey(secret);
     for (String cookie : TokenSources.SESSION_COOKIES) {
       authJsKeys.put(cookie, authJsKeyFor(cookie));
     }
     this.cookielessKeys = AUTHJS_SALTS.stream().map(authJsKeys::get).toList();
   }
 
-  /** The NextAuth v4 encryption key of a secret. */
-  static SecretKey nextAuthKey(String secret) {
-    byte[] key = Hkdf.sha256(secret.getBytes(StandardCharsets.UTF_8), new byte[0],
-        NEXTAUTH_INFO.getBytes(StandardCharsets.UTF_8), 32);
-    return new SecretKeySpec(key, "AES");
-  }
-
-  /** The Auth.js v5 A256CBC-HS512 encryption key of a secret for a salt (the cookie name). */
-  static SecretKey authJsKey(String secret, String salt) {
-    byte[] key = Hkdf.sha256(secret.getBytes(StandardCharsets.UTF_8), salt.getBytes(StandardCharsets.UTF_8),
-        ("Auth.js Generated Encryption Key (" + salt + ")").getBytes(StandardCharsets.UTF_8), 64);
-    return new SecretKeySpec(key, "AES");
-  }
-
-  /**
-   * The RFC 7638 thumbprint of a symmetric key as {@code @auth/core} computes it for {@code kid}:
-   * base64url(SHA-(key bits)) of {@code {"k":"<base64url key>","kty":"oct"}}.
-   */
-  static String thumbprint(SecretKey key) {
-    byte[] raw = key.getEncoded();
-    String jwk = "{\"k\":\"" + B64_ENCODE.encodeToString(raw) + "\",\"kty\":\"oct\"}";
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-" + raw.length * 8);
-      return B64_ENCODE.encodeToString(digest.digest(jwk.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private AuthJsKey authJsKeyFor(String salt) {
-    SecretKey key = authJsKey(secret, salt);
-    return new AuthJsKey(salt, key, thumbprint(key));
+    SecretKey key = SessionKeys.authJsKey(secret, salt);
+    return new AuthJsKey(salt, key, SessionKeys.thumbprint(key));
   }
 
   /** The claims of a session token, or {@link TokenVerifier.InvalidToken}. */

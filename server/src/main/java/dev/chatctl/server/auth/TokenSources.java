@@ -1,7 +1,8 @@
 package dev.chatctl.server.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chatctl.server.engineio.HandshakeRequest;
+import dev.chatctl.protocol.auth.SessionKeys;
+import dev.chatctl.server.http.HandshakeRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +23,8 @@ public final class TokenSources {
       List.of(
           "next-auth.session-token",
           "__Secure-next-auth.session-token",
-          "authjs.session-token",
-          "__Secure-authjs.session-token");
+          SessionKeys.AUTHJS_COOKIE,
+          SessionKeys.AUTHJS_SECURE_COOKIE);
 
   private static final Pattern BEARER = Pattern.compile("^Bearer\\s+(\\S+)", Pattern.CASE_INSENSITIVE);
 

@@ -8,7 +8,7 @@ import dev.chatctl.server.auth.AuthResult;
 import dev.chatctl.server.auth.Identity;
 import dev.chatctl.server.auth.TokenSources;
 import dev.chatctl.server.auth.TokenVerifier;
-import dev.chatctl.server.engineio.HandshakeRequest;
+import dev.chatctl.server.http.HandshakeRequest;
 import dev.chatctl.server.socketio.Admission;
 import dev.chatctl.server.store.Profile;
 import dev.chatctl.server.store.StoreOp;

@@ -5,7 +5,7 @@ import dev.chatctl.protocol.chat.ClientEvent;
 import dev.chatctl.protocol.chat.ClientEvents;
 import dev.chatctl.protocol.chat.Events;
 import dev.chatctl.server.auth.TokenVerifier;
-import dev.chatctl.server.engineio.HandshakeRequest;
+import dev.chatctl.server.http.HandshakeRequest;
 import dev.chatctl.server.socketio.Ack;
 import dev.chatctl.server.socketio.Adapter;
 import dev.chatctl.server.socketio.Admission;

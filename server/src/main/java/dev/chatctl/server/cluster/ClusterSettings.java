@@ -1,6 +1,6 @@
 package dev.chatctl.server.cluster;
 
-import dev.chatctl.server.config.Settings;
+import dev.chatctl.util.Settings;
 import dev.chatctl.util.ConfigException;
 import dev.chatctl.util.Durations;
 import dev.chatctl.util.RandomIds;

@@ -2,6 +2,8 @@ package dev.chatctl.server.config;
 
 import dev.chatctl.util.ConfigException;
 import dev.chatctl.util.Durations;
+import dev.chatctl.util.Secret;
+import dev.chatctl.util.Settings;
 import dev.chatctl.server.engineio.EngineOptions;
 import dev.chatctl.server.http.HttpLimits;
 import java.net.URI;
@@ -52,7 +54,7 @@ public record ServerConfig(
   /** Builds the configuration from settings (flags > environment > .env). */
   public static ServerConfig from(Settings settings) {
     Path dataDir = Path.of(settings.getOrDefault("CHATCTL_DATA_DIR", "data"));
-    Secret secret = Secret.resolve(settings, dataDir, true);
+    Secret secret = Secret.resolve(settings, true);
     String databaseUrl = settings.get("DATABASE_URL");
     return new ServerConfig(
         settings.getOrDefault("HOST", "0.0.0.0"),
@@ -150,11 +152,11 @@ public record ServerConfig(
     try {
       int n = Integer.parseInt(value);
       if (n < min || n > max) {
-        throw new ConfigException(key + " must be between " + min + " and " + max + ", not " + value);
+        throw new ConfigException(settings.nameOf(key) + " must be between " + min + " and " + max + ", not " + value);
       }
       return n;
     } catch (NumberFormatException e) {
-      throw new ConfigException(key + " must be a number, not '" + value + "'");
+      throw new ConfigException(settings.nameOf(key) + " must be a number, not '" + value + "'");
     }
   }
 

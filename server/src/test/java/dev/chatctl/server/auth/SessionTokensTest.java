@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatctl.protocol.Json;
+import dev.chatctl.protocol.auth.SessionKeys;
+import dev.chatctl.protocol.auth.TokenMinter;
 import dev.chatctl.protocol.chat.ErrorCode;
 import dev.chatctl.server.testing.NodeScript;
 import io.jsonwebtoken.Jwts;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /**
  * NextAuth v4 and Auth.js v5 session tokens, against fixtures minted by the real npm packages
  * ({@code encode} of next-auth/jwt and of @auth/core/jwt, run by {@code mint-session-tokens.mjs}),
- * and the tokens of {@link TokenIssuer} against their {@code decode}.
+ * and the tokens of {@link TokenMinter} against their {@code decode}.
  */
 class SessionTokensTest {
   private static final String SECRET = "test-secret-for-session-tokens-0123456789";
@@ -94,7 +96,7 @@ class SessionTokensTest {
       JsonNode header = header(authJs(cookie, "valid"));
       assertEquals("dir", header.get("alg").textValue());
       assertEquals("A256CBC-HS512", header.get("enc").textValue());
-      assertEquals(SessionTokens.thumbprint(SessionTokens.authJsKey(SECRET, cookie)), header.get("kid").textValue());
+      assertEquals(SessionKeys.thumbprint(SessionKeys.authJsKey(SECRET, cookie)), header.get("kid").textValue());
       assertEquals(3, header.size());
     }
   }
@@ -267,7 +269,7 @@ class SessionTokensTest {
 
   @Test
   void claimsAreKeptAsTheyAreNotTypedByJjwt() {
-    SecretKey key = SessionTokens.nextAuthKey(SECRET);
+    SecretKey key = SessionKeys.nextAuthKey(SECRET);
     // a numeric sub is a user id (jjwt's JwtParser would refuse it)
     assertEquals("42", valid(verify(encrypt(key, null, "{\"sub\":42,\"exp\":" + (now + 60) + "}"), null)).userId());
     // exp must be a number, as for JWS
@@ -284,18 +286,18 @@ class SessionTokensTest {
 
   @Test
   void authJsKidMustBeTheThumbprintWhenPresent() {
-    SecretKey key = SessionTokens.authJsKey(SECRET, AUTHJS_SECURE_COOKIE);
+    SecretKey key = SessionKeys.authJsKey(SECRET, AUTHJS_SECURE_COOKIE);
     String claims = "{\"sub\":\"u\"}";
     assertEquals("u", valid(verify(encrypt(key, null, claims), null)).userId());
     assertEquals("u", valid(verify(encrypt(key, null, claims), AUTHJS_SECURE_COOKIE)).userId());
-    assertEquals("u", valid(verify(encrypt(key, SessionTokens.thumbprint(key), claims), null)).userId());
+    assertEquals("u", valid(verify(encrypt(key, SessionKeys.thumbprint(key), claims), null)).userId());
     refused(ErrorCode.TOKEN_INVALID, verify(encrypt(key, "some-other-kid", claims), null));
     refused(ErrorCode.TOKEN_INVALID, verify(encrypt(key, "some-other-kid", claims), AUTHJS_SECURE_COOKIE));
   }
 
   @Test
   void compressedOrCriticalHeadersAreInvalid() {
-    SecretKey key = SessionTokens.nextAuthKey(SECRET);
+    SecretKey key = SessionKeys.nextAuthKey(SECRET);
     String zipped = Jwts.builder().claim("sub", "u").compressWith(Jwts.ZIP.DEF).encryptWith(key, Jwts.ENC.A256GCM).compact();
     assertEquals("DEF", header(zipped).get("zip").textValue());
     refused(ErrorCode.TOKEN_INVALID, verify(zipped, null));
@@ -311,17 +313,17 @@ class SessionTokensTest {
     String secret = "s\u00e9cret-\u20ac-\uD83D\uDD11";
     HexFormat hex = HexFormat.of();
     assertEquals("b9f2b1c44826efcc9f9de5c71314806e45d42b781f94ab4f6b0212f959cab951",
-        hex.formatHex(SessionTokens.nextAuthKey(secret).getEncoded()));
+        hex.formatHex(SessionKeys.nextAuthKey(secret).getEncoded()));
     assertEquals("dda831010f60b3a3c08f6f1fb4722beccd2473aacb7d792b61c8e62f6c6f0a57"
             + "1bb34df77ee291bed3859c2420f66aeaea2b6d348619c4d5c71fc50176fa30ea",
-        hex.formatHex(SessionTokens.authJsKey(secret, AUTHJS_SECURE_COOKIE).getEncoded()));
+        hex.formatHex(SessionKeys.authJsKey(secret, AUTHJS_SECURE_COOKIE).getEncoded()));
   }
 
-  // ------------------------------------------------------------------ TokenIssuer against the packages
+  // ------------------------------------------------------------------ TokenMinter against the packages
 
   @Test
   void issuedNextAuthTokensAreDecodedByNextAuth() throws Exception {
-    TokenIssuer issuer = new TokenIssuer(SECRET);
+    TokenMinter issuer = new TokenMinter(SECRET);
     String token = issuer.issueNextAuth("user-7", "Seven", "seven@example.com", "https://example.com/7.png", Duration.ofHours(2));
     assertEquals(Json.read("{\"alg\":\"dir\",\"enc\":\"A256GCM\"}"), header(token));
     JsonNode claims = decodeWithNode("--decode-nextauth", token);
@@ -339,7 +341,7 @@ class SessionTokensTest {
 
   @Test
   void issuedAuthJsTokensAreDecodedByAuthJs() throws Exception {
-    TokenIssuer issuer = new TokenIssuer(SECRET);
+    TokenMinter issuer = new TokenMinter(SECRET);
     for (String cookie : AUTHJS_COOKIES) {
       String token = issuer.issueAuthJs("user-8", "Eight", null, null, null, cookie);
       JsonNode header = header(token);
@@ -351,7 +353,7 @@ class SessionTokensTest {
       assertEquals("user-8", claims.get("sub").textValue());
       assertEquals("Eight", claims.get("name").textValue());
       assertFalse(claims.has("email"));
-      assertEquals(TokenIssuer.DEFAULT_SESSION_MAX_AGE.toSeconds(),
+      assertEquals(TokenMinter.DEFAULT_SESSION_MAX_AGE.toSeconds(),
           claims.get("exp").longValue() - claims.get("iat").longValue());
       assertEquals("user-8", valid(new TokenVerifier(SECRET).verify(new FoundToken(token, cookie))).userId());
       assertEquals("user-8", valid(new TokenVerifier(SECRET).verify(new FoundToken(token, null))).userId());
@@ -365,12 +367,12 @@ class SessionTokensTest {
 
   @Test
   void issuedTokensOfAnotherSecretAreRefusedByThePackages() throws Exception {
-    TokenIssuer other = new TokenIssuer(SECRET + "-other");
+    TokenMinter other = new TokenMinter(SECRET + "-other");
     NodeScript.Result result = NodeScript.run("mint-session-tokens.mjs", 60, "--secret", SECRET,
         "--decode-nextauth", other.issueNextAuth("u", null, null, null, Duration.ofMinutes(5)));
     assertEquals(2, result.exitCode(), result::toString);
     // an expired one: next-auth says expired, and so do we
-    String expired = new TokenIssuer(SECRET).issueNextAuth("u", null, null, null, Duration.ofSeconds(-60));
+    String expired = new TokenMinter(SECRET).issueNextAuth("u", null, null, null, Duration.ofSeconds(-60));
     NodeScript.Result decoded = NodeScript.run("mint-session-tokens.mjs", 60, "--secret", SECRET, "--decode-nextauth", expired);
     assertEquals(2, decoded.exitCode(), decoded::toString);
     assertEquals("ERR_JWT_EXPIRED", Json.read(decoded.stdout().trim()).get("code").textValue());

@@ -3,6 +3,7 @@ package dev.chatctl.server.auth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.chatctl.protocol.auth.TokenMinter;
 import dev.chatctl.protocol.chat.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -79,10 +80,10 @@ class TokenVerifierTest {
 
   @Test
   void tokensOfTheIssuerAreAccepted() {
-    String token = new TokenIssuer(SECRET, CLOCK).issue("u9", "Nine", null, null, Duration.ofMinutes(5));
+    String token = new TokenMinter(SECRET, CLOCK).issue("u9", "Nine", null, null, Duration.ofMinutes(5));
     assertEquals(new Identity("u9", "Nine", null, null, NOW + 300), valid(verify(token)));
     assertEquals(new Identity("u9", null, null, null, null),
-        valid(verify(new TokenIssuer(SECRET, CLOCK).issue("u9", null, null, null, null))));
+        valid(verify(new TokenMinter(SECRET, CLOCK).issue("u9", null, null, null, null))));
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chatctl.server.conformance.ConformanceServer;
+import dev.chatctl.server.socketio.SocketIoServer;
 import io.undertow.Undertow;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -35,7 +36,7 @@ class WsConnectionTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    server = ConformanceServer.start(port);
+    server = ConformanceServer.start(port, EngineOptions.defaults(), SocketIoServer.DEFAULT_CONNECT_TIMEOUT);
   }
 
   @AfterAll

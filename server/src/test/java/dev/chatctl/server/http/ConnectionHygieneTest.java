@@ -78,9 +78,7 @@ class ConnectionHygieneTest {
       assertEquals("200 2", polling.get("/socket.io/?EIO=4&transport=polling&sid=" + sid));
 
       RawHttp ws = new RawHttp(server.port());
-      ws.send("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
-      assertTrue(ws.head().startsWith("HTTP/1.1 101"));
+      assertTrue(ws.upgrade("/socket.io/?EIO=4&transport=websocket").startsWith("HTTP/1.1 101"));
       assertTrue(ws.frameText().startsWith("0{"), "the Engine.IO open packet");
       assertEquals("2", ws.frameText(), "the ping 3 s later: the WebSocket was not cut by the 1 s timeouts");
       ws.close();

@@ -35,6 +35,15 @@ final class RawHttp implements AutoCloseable {
     return response();
   }
 
+  /** A keep-alive POST of a text body; returns "STATUS BODY". */
+  String post(String path, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    send("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: " + bytes.length + "\r\n\r\n");
+    out.write(bytes);
+    out.flush();
+    return response();
+  }
+
   /** Reads one response with a Content-Length body: "STATUS BODY", or null at end of stream. */
   String response() throws IOException {
     String head = head();
@@ -90,14 +99,72 @@ final class RawHttp implements AutoCloseable {
     }
   }
 
-  /** The next unmasked server frame's text (small frames only). */
+  /** Upgrades to a WebSocket at {@code path}; returns the status line and headers. */
+  String upgrade(String path) throws IOException {
+    send("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    return head();
+  }
+
+  /** One masked client frame (FIN set). */
+  void frame(int opcode, byte[] payload) throws IOException {
+    ByteArrayOutputStream f = new ByteArrayOutputStream(payload.length + 14);
+    f.write(0x80 | opcode);
+    int len = payload.length;
+    if (len < 126) {
+      f.write(0x80 | len);
+    } else if (len <= 0xFFFF) {
+      f.write(0x80 | 126);
+      f.write(len >>> 8);
+      f.write(len);
+    } else {
+      f.write(0x80 | 127);
+      for (int i = 7; i >= 0; i--) {
+        f.write((int) ((long) len >>> (8 * i)));
+      }
+    }
+    byte[] mask = {0x12, 0x34, 0x56, 0x78};
+    f.write(mask);
+    for (int i = 0; i < len; i++) {
+      f.write(payload[i] ^ mask[i & 3]);
+    }
+    out.write(f.toByteArray());
+    out.flush();
+  }
+
+  void text(String text) throws IOException {
+    frame(1, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The payload of the next (unmasked, unfragmented) server frame, as text. */
   String frameText() throws IOException {
     int b0 = in.read();
-    int len = in.read() & 0x7F;
-    if (b0 < 0 || len >= 126) {
-      throw new IOException("not a small frame");
+    int b1 = in.read();
+    if (b0 < 0 || b1 < 0) {
+      throw new IOException("closed");
     }
-    return new String(in.readNBytes(len), StandardCharsets.UTF_8);
+    long len = b1 & 0x7F;
+    if (len == 126) {
+      len = (in.read() << 8) | in.read();
+    } else if (len == 127) {
+      len = 0;
+      for (int i = 0; i < 8; i++) {
+        len = (len << 8) | in.read();
+      }
+    }
+    return new String(in.readNBytes((int) len), StandardCharsets.UTF_8);
+  }
+
+  /** Text frames until one starts with {@code prefix} (Engine.IO pings are answered). */
+  String frameStartingWith(String prefix) throws IOException {
+    while (true) {
+      String text = frameText();
+      if (text.equals("2")) {
+        text("3");
+      } else if (text.startsWith(prefix)) {
+        return text;
+      }
+    }
   }
 
   @Override

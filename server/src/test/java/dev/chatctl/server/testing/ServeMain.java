@@ -2,7 +2,7 @@ package dev.chatctl.server.testing;
 
 import dev.chatctl.server.ChatServer;
 import dev.chatctl.server.config.ServerConfig;
-import dev.chatctl.server.config.Settings;
+import dev.chatctl.util.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

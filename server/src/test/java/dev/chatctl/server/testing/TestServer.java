@@ -1,10 +1,10 @@
 package dev.chatctl.server.testing;
 
+import dev.chatctl.protocol.auth.TokenMinter;
 import dev.chatctl.server.ChatServer;
-import dev.chatctl.server.auth.TokenIssuer;
 import dev.chatctl.server.config.DatabaseUrl;
 import dev.chatctl.server.config.ServerConfig;
-import dev.chatctl.server.config.Settings;
+import dev.chatctl.util.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -86,7 +86,7 @@ public final class TestServer implements AutoCloseable {
   }
 
   public String token(String userId) {
-    return new TokenIssuer(SECRET).issue(userId, "User " + userId, userId + "@example.test", null, Duration.ofHours(1));
+    return new TokenMinter(SECRET).issue(userId, "User " + userId, userId + "@example.test", null, Duration.ofHours(1));
   }
 
   @Override

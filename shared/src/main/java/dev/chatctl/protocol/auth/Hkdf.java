@@ -1,4 +1,4 @@
-package dev.chatctl.server.auth;
+package dev.chatctl.protocol.auth;
 
 import java.security.GeneralSecurityException;
 import javax.crypto.Mac;
@@ -6,16 +6,16 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * HKDF with HMAC-SHA256 (RFC 5869), what {@code @panva/hkdf} computes for NextAuth and Auth.js.
- * Written here because neither Java 21 nor jjwt exposes HKDF.
+ * Written here because Java 21 has no HKDF (JDK 24 brought javax.crypto.KDF).
  */
-final class Hkdf {
+public final class Hkdf {
   private static final String HMAC = "HmacSHA256";
   private static final int HASH_LENGTH = 32;
 
   private Hkdf() {}
 
   /** {@code length} bytes of output keying material; an empty salt is {@code HashLen} zero bytes. */
-  static byte[] sha256(byte[] ikm, byte[] salt, byte[] info, int length) {
+  public static byte[] sha256(byte[] ikm, byte[] salt, byte[] info, int length) {
     if (length < 0 || length > 255 * HASH_LENGTH) {
       throw new IllegalArgumentException("HKDF-SHA256 output length must be 0 to " + 255 * HASH_LENGTH);
     }

@@ -1,4 +1,4 @@
-package dev.chatctl.server.auth;
+package dev.chatctl.protocol.auth;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,11 +1,11 @@
-package dev.chatctl.server.config;
+package dev.chatctl.util;
 
-import dev.chatctl.util.ConfigException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,12 +19,25 @@ public final class Settings {
   private final Map<String, String> environment;
   private final Map<String, String> dotenv;
   private final Path dotenvPath;
+  /** The command-line spelling of a key given as a flag ({@code WS_PORT} -> {@code --port}), for messages. */
+  private final Map<String, String> flagNames;
 
   public Settings(Map<String, String> flags, Map<String, String> environment, Map<String, String> dotenv, Path dotenvPath) {
+    this(flags, environment, dotenv, dotenvPath, Map.of());
+  }
+
+  private Settings(
+      Map<String, String> flags, Map<String, String> environment, Map<String, String> dotenv, Path dotenvPath, Map<String, String> flagNames) {
     this.flags = Map.copyOf(flags);
     this.environment = Map.copyOf(environment);
     this.dotenv = Map.copyOf(dotenv);
     this.dotenvPath = dotenvPath;
+    this.flagNames = Map.copyOf(flagNames);
+  }
+
+  /** These settings, with the flags' names as the command line spells them (else --key-in-kebab-case). */
+  public Settings withFlagNames(Map<String, String> names) {
+    return new Settings(flags, environment, dotenv, dotenvPath, names);
   }
 
   /** Flags given, this process's environment, and ./.env if there is one. */
@@ -40,7 +53,7 @@ public final class Settings {
 
   /** The value of a key, or null: a flag, else the environment, else .env. Blank counts as unset. */
   public String get(String key) {
-    for (Map<String, String> source : java.util.List.of(flags, environment, dotenv)) {
+    for (Map<String, String> source : List.of(flags, environment, dotenv)) {
       String value = source.get(key);
       if (value != null && !value.isBlank()) {
         return value.trim();
@@ -57,7 +70,7 @@ public final class Settings {
   /** Where a key's value comes from, for messages: "--flag", "environment", ".env" or "default". */
   public String sourceOf(String key) {
     if (present(flags, key)) {
-      return "--" + key.toLowerCase().replace('_', '-');
+      return flagName(key);
     }
     if (present(environment, key)) {
       return "environment";
@@ -66,6 +79,32 @@ public final class Settings {
       return dotenvPath != null ? dotenvPath.toString() : ".env";
     }
     return "default";
+  }
+
+  /** The name to use in a message about a key's value: its flag when a flag gave it, else the key. */
+  public String nameOf(String key) {
+    return present(flags, key) ? flagName(key) : key;
+  }
+
+  private String flagName(String key) {
+    return flagNames.getOrDefault(key, "--" + key.toLowerCase().replace('_', '-'));
+  }
+
+  /**
+   * Where a key is set to a blank value, when that is the value that counts (no source before it
+   * sets it), else null: an empty {@code NEXTAUTH_SECRET=} is a mistake, not "unset".
+   */
+  public String blankSource(String key) {
+    if (flags.containsKey(key)) {
+      return present(flags, key) ? null : flagName(key);
+    }
+    if (environment.containsKey(key)) {
+      return present(environment, key) ? null : "environment";
+    }
+    if (dotenv.containsKey(key)) {
+      return present(dotenv, key) ? null : dotenvPath != null ? dotenvPath.toString() : ".env";
+    }
+    return null;
   }
 
   private static boolean present(Map<String, String> source, String key) {
@@ -85,7 +124,7 @@ public final class Settings {
     }
   }
 
-  static Map<String, String> parseDotenv(String text) {
+  public static Map<String, String> parseDotenv(String text) {
     Map<String, String> values = new LinkedHashMap<>();
     for (String raw : text.split("\r?\n")) {
       String line = raw.strip();
