@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatctl.protocol.Json;
 import dev.chatctl.server.engineio.EngineIoServer;
 import dev.chatctl.server.engineio.EngineOptions;
-import dev.chatctl.server.engineio.HandshakeRequest;
+import dev.chatctl.server.http.HandshakeRequest;
 import dev.chatctl.server.engineio.RawWebSocket;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
