@@ -299,6 +299,9 @@ public final class EngineSession {
     WsConnection ws;
     synchronized (this) {
       if (!open) {
+        if (reason == CloseReason.TRANSPORT_CLOSE) {
+          finishClose(); // the client answered a server close with its own: nothing more to send
+        }
         return;
       }
       open = false;
