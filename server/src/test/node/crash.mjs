@@ -296,7 +296,8 @@ async function oneRun(n) {
   const secret = crypto.randomBytes(24).toString('base64url');
   const env = { ...process.env };
   for (const k of ['DATABASE_URL', 'CHATCTL_DATA_DIR', 'NEXTAUTH_URL', 'CORS_ORIGINS', 'AUTH_SECRET', 'RECOVERY_WINDOW', 'MAX_MESSAGE_LENGTH', 'HOST']) delete env[k];
-  Object.assign(env, { NEXTAUTH_SECRET: secret, WS_PORT: String(port), CHATCTL_DATA_DIR: path.join(dir, 'data') });
+  // MESSAGE_RATE_LIMIT=0: the senders flood on purpose (the rate limit is checked by limits.mjs)
+  Object.assign(env, { NEXTAUTH_SECRET: secret, WS_PORT: String(port), CHATCTL_DATA_DIR: path.join(dir, 'data'), MESSAGE_RATE_LIMIT: '0' });
   if (opt['database-url']) env.DATABASE_URL = opt['database-url'];
   const server = new Server(dir, port, env);
   const url = `http://127.0.0.1:${port}`;

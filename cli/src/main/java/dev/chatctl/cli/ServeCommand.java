@@ -72,6 +72,18 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-heap", paramLabel = "SIZE", description = "Heap ceiling: 256m, 2g (CHATCTL_MAX_HEAP, default 512m); applied by the ./chatctl launcher, which starts the JVM.")
   String maxHeap;
 
+  @Option(names = "--message-rate-limit", paramLabel = "N", description = "message:send per second per user, 0 for no limit (MESSAGE_RATE_LIMIT, default 20).")
+  Integer messageRateLimit;
+
+  @Option(names = "--message-rate-burst", paramLabel = "N", description = "Sends a user may make at once before the rate applies (MESSAGE_RATE_BURST, default 100).")
+  Integer messageRateBurst;
+
+  @Option(names = "--max-in-flight", paramLabel = "N", description = "Requests a socket may have unanswered before it is not read (MAX_IN_FLIGHT, default 64).")
+  Integer maxInFlight;
+
+  @Option(names = "--store-timeout", paramLabel = "DURATION", converter = AnyDuration.class, description = "How long a request waits for the database before UNAVAILABLE (STORE_TIMEOUT, default 5s).")
+  Duration storeTimeout;
+
   @Override
   public Integer call() throws InterruptedException {
     Map<String, String> flags = new HashMap<>();
@@ -87,6 +99,10 @@ public final class ServeCommand implements Callable<Integer> {
     SettingsOptions.put(flags, "REQUEST_TIMEOUT", requestTimeout);
     SettingsOptions.put(flags, "MAX_CONNECTIONS", maxConnections);
     SettingsOptions.put(flags, "MAX_CONNECTIONS_PER_IP", maxConnectionsPerIp);
+    SettingsOptions.put(flags, "MESSAGE_RATE_LIMIT", messageRateLimit);
+    SettingsOptions.put(flags, "MESSAGE_RATE_BURST", messageRateBurst);
+    SettingsOptions.put(flags, "MAX_IN_FLIGHT", maxInFlight);
+    SettingsOptions.put(flags, "STORE_TIMEOUT", storeTimeout);
     ServerConfig config = ServerConfig.from(settings.settings(flags));
     // the signal handlers come first: a stop asked for during the start happens right after it
     CountDownLatch stopRequested = new CountDownLatch(1);

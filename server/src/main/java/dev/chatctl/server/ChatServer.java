@@ -3,6 +3,7 @@ package dev.chatctl.server;
 import dev.chatctl.protocol.socketio.SocketPacket;
 import dev.chatctl.server.auth.TokenVerifier;
 import dev.chatctl.server.chat.ChatService;
+import dev.chatctl.server.config.ChatLimits;
 import dev.chatctl.server.config.ServerConfig;
 import dev.chatctl.server.engineio.EngineIoServer;
 import dev.chatctl.server.http.HealthHandlers;
@@ -68,7 +69,7 @@ public final class ChatServer implements AutoCloseable {
     LocalAdapter sockets = new LocalAdapter(SocketPacket.MAIN_NAMESPACE);
     LiveInboxes live = new LiveInboxes();
     // a batch's answers and deliveries leave together: one flush per connection per batch
-    this.writer = new StoreWriter(database, live, clock, config.storeBatchSize(), config.recoveryWindow(), metrics)
+    this.writer = new StoreWriter(database, live, clock, config.storeBatchSize(), config.recoveryWindow(), config.limits().storeTimeout(), metrics)
         .completingWithin(sockets::batch)
         .start();
     this.readers = Executors.newFixedThreadPool(Math.max(2, config.poolSize() / 2), named("chatctl-reader"));
@@ -77,6 +78,7 @@ public final class ChatServer implements AutoCloseable {
             new ChatService.Parts(new TokenVerifier(config.secret(), clock), writer, live, database, sockets, readers),
             clock,
             config.maxMessageLength(),
+            config.limits(),
             metrics);
     this.engine =
         new EngineIoServer(config.engine(), new SocketIoServer(SocketIoServer.DEFAULT_CONNECT_TIMEOUT).mount(chat));
@@ -112,6 +114,7 @@ public final class ChatServer implements AutoCloseable {
     long refresh = Math.max(1_000, Math.min(60_000, config.recoveryWindow().toMillis() / 4));
     this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("chatctl-housekeeping"));
     housekeeping.scheduleAtFixedRate(guarded(chat::refreshSessions), refresh, refresh, TimeUnit.MILLISECONDS);
+    housekeeping.scheduleAtFixedRate(guarded(chat::sweepRates), ChatService.RATE_SWEEP_MILLIS, ChatService.RATE_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     housekeeping.scheduleAtFixedRate(guarded(chat::expireTokens), ChatService.EXPIRY_SWEEP_MILLIS, ChatService.EXPIRY_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
   }
 
@@ -146,6 +149,12 @@ public final class ChatServer implements AutoCloseable {
       log.info("allowed browser origins: {}", String.join(", ", config.allowedOrigins()));
     }
     log.info("max message length {}, recovery window {}", config.maxMessageLength(), Durations.format(config.recoveryWindow()));
+    ChatLimits limits = config.limits();
+    log.info(
+        "message rate limit {}, {} requests in flight per socket, store timeout {}",
+        limits.messageRate() > 0 ? (int) limits.messageRate() + "/s per user (burst " + limits.messageBurst() + ")" : "off",
+        limits.maxInFlight(),
+        Durations.format(limits.storeTimeout()));
   }
 
   public int port() {
@@ -175,7 +184,9 @@ public final class ChatServer implements AutoCloseable {
     // new requests get 503 (Undertow's ListenerInfo.suspend would also close the open connections)
     draining = true;
     housekeeping.shutdownNow();
+    chat.drain();
     writer.close();
+    sleepQuietly(100); // requests already on the wire are read and refused before the sockets close
     engine.closeAll();
     sleepQuietly(200); // let the close frames leave
     http.close();

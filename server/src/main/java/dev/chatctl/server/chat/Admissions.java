@@ -8,7 +8,8 @@ import dev.chatctl.server.auth.AuthResult;
 import dev.chatctl.server.auth.Identity;
 import dev.chatctl.server.auth.TokenSources;
 import dev.chatctl.server.auth.TokenVerifier;
-import dev.chatctl.server.engineio.HandshakeRequest;
+import dev.chatctl.server.config.ChatLimits;
+import dev.chatctl.server.http.HandshakeRequest;
 import dev.chatctl.server.socketio.Admission;
 import dev.chatctl.server.store.Profile;
 import dev.chatctl.server.store.StoreOp;
@@ -34,12 +35,14 @@ final class Admissions {
   private final TokenVerifier verifier;
   private final StoreWriter writer;
   private final ChatMetrics metrics;
+  private final ChatLimits limits;
   private final Map<String, Identity> knownUsers = new ConcurrentHashMap<>();
 
-  Admissions(TokenVerifier verifier, StoreWriter writer, ChatMetrics metrics) {
+  Admissions(TokenVerifier verifier, StoreWriter writer, ChatMetrics metrics, ChatLimits limits) {
     this.verifier = verifier;
     this.writer = writer;
     this.metrics = metrics;
+    this.limits = limits;
   }
 
   CompletableFuture<Admission> admit(HandshakeRequest request, JsonNode auth) {
@@ -70,8 +73,10 @@ final class Admissions {
     CompletableFuture<StoreOp.Admitted> admitted = writer.submit(new StoreOp.Admit(profile, upsert, pid, offset, new CompletableFuture<>()));
     return admitted.handle(
         (a, error) -> {
-          if (Throwables.unwrap(error) instanceof StoreWriter.Stopped) {
-            return new Admission.Dropped(); // stopping: the client reconnects to the next server
+          Throwable cause = Throwables.unwrap(error);
+          if (cause instanceof StoreWriter.Stopped || cause instanceof StoreWriter.Unavailable) {
+            // stopping, or no database: the client reconnects (to the next server, or later)
+            return new Admission.Dropped();
           }
           if (error != null) {
             log.warn("connect of {} failed: {}", identity.userId(), error.getMessage());
@@ -81,7 +86,8 @@ final class Admissions {
           if (a.recovered()) {
             metrics.recovered.increment();
           }
-          return new Admission.Accepted(new ChatSession(identity, a.pid(), a.recovered(), a.replayAfter(), a.user()), Map.of("pid", a.pid()));
+          Replies replies = new Replies(limits.storeTimeout().toMillis(), limits.maxInFlight());
+          return new Admission.Accepted(new ChatSession(identity, a.pid(), a.recovered(), a.replayAfter(), a.user(), replies), Map.of("pid", a.pid()));
         });
   }
 

@@ -5,7 +5,8 @@ import dev.chatctl.protocol.chat.ClientEvent;
 import dev.chatctl.protocol.chat.ClientEvents;
 import dev.chatctl.protocol.chat.Events;
 import dev.chatctl.server.auth.TokenVerifier;
-import dev.chatctl.server.engineio.HandshakeRequest;
+import dev.chatctl.server.config.ChatLimits;
+import dev.chatctl.server.http.HandshakeRequest;
 import dev.chatctl.server.socketio.Ack;
 import dev.chatctl.server.socketio.Adapter;
 import dev.chatctl.server.socketio.Admission;
@@ -44,25 +45,33 @@ public final class ChatService implements NamespaceHandler {
   /** The parts the chat runs on, built by the server. */
   public record Parts(TokenVerifier verifier, StoreWriter writer, LiveInboxes live, Database database, Adapter sockets, ExecutorService readers) {}
 
+  /** How often the rate limiter forgets the users who stopped sending. */
+  public static final long RATE_SWEEP_MILLIS = 10_000;
+
   private final StoreWriter writer;
   private final Adapter sockets;
   private final Clock clock;
   private final int maxMessageLength;
   private final ChatMetrics metrics;
+  private final SendRate sendRate;
+  /** Requests a socket may have unanswered; beyond it they are refused at once. */
+  private final int refuseAt;
   private final Presence presence;
   private final Admissions admissions;
   private final Responses responses;
   private final Delivery delivery;
   private final Requests requests;
 
-  public ChatService(Parts parts, Clock clock, int maxMessageLength, MeterRegistry registry) {
+  public ChatService(Parts parts, Clock clock, int maxMessageLength, ChatLimits limits, MeterRegistry registry) {
     this.writer = parts.writer();
     this.sockets = parts.sockets();
     this.clock = clock;
     this.maxMessageLength = maxMessageLength;
     this.metrics = new ChatMetrics(registry, sockets);
+    this.sendRate = new SendRate(limits.messageRate(), limits.messageBurst());
+    this.refuseAt = 16 * limits.maxInFlight();
     this.presence = new Presence(sockets);
-    this.admissions = new Admissions(parts.verifier(), writer, metrics);
+    this.admissions = new Admissions(parts.verifier(), writer, metrics, limits);
     this.responses = new Responses(metrics);
     this.delivery = new Delivery(writer, sockets, parts.live(), clock, metrics, responses);
     this.requests = new Requests(parts.database(), presence, parts.readers(), responses);
@@ -77,6 +86,7 @@ public final class ChatService implements NamespaceHandler {
   public void onConnect(Socket socket) {
     ChatSession session = socket.state();
     metrics.connections.increment();
+    session.replies.onBackpressure(socket::pauseReading);
     presence.add(socket, session.userId());
     // a token accepted inside the clock skew but expired already ends the connection at once
     expireIfDue(socket, clock.millis());
@@ -92,14 +102,31 @@ public final class ChatService implements NamespaceHandler {
     writer.submit(new StoreOp.Touch(List.of(session.pid), false, new CompletableFuture<>()));
   }
 
+  /**
+   * Dispatches an event. Bounds first: a socket with sixteen times {@code maxInFlight} requests
+   * unanswered (reading it pauses at one time: only a polling client gets here) is refused at
+   * once, and a send over the user's rate is refused in its turn; both RATE_LIMITED.
+   */
   @Override
   public void onEvent(Socket socket, String event, List<JsonNode> args, Ack ack) {
     ChatSession session = socket.state();
-    switch (ClientEvents.parse(event, args, maxMessageLength)) {
+    ClientEvents.Parsed parsed = ClientEvents.parse(event, args, maxMessageLength);
+    if (!(parsed instanceof ClientEvents.Unknown) && session.replies.outstanding() >= refuseAt) {
+      String clientMessageId = switch (parsed) {
+        case ClientEvents.Valid v when v.event() instanceof ClientEvent.SendMessage send -> send.clientMessageId();
+        case ClientEvents.Invalid invalid -> invalid.clientMessageId();
+        default -> null;
+      };
+      responses.refuseNow(socket, event, ack, Responses.TOO_MANY_IN_FLIGHT, clientMessageId);
+      return;
+    }
+    switch (parsed) {
       case ClientEvents.Unknown unknown -> log.debug("ignored event {}", unknown.event());
       case ClientEvents.Invalid invalid -> responses.refuse(socket, session, invalid.event(), ack, invalid.refusal(), invalid.clientMessageId());
       case ClientEvents.Valid valid -> {
         switch (valid.event()) {
+          case ClientEvent.SendMessage send when !sendRate.allow(session.userId()) ->
+              responses.refuse(socket, session, event, ack, Responses.RATE_LIMITED, send.clientMessageId());
           case ClientEvent.SendMessage send -> delivery.send(socket, session, send, ack);
           case ClientEvent.ReadMessages read -> delivery.read(socket, session, read, ack);
           case ClientEvent.StatusRequest status -> requests.status(socket, session, ack);
@@ -142,8 +169,23 @@ public final class ChatService implements NamespaceHandler {
     writer.submit(new StoreOp.Touch(pids, true, new CompletableFuture<>()));
   }
 
+  /** Forgets the rate limits of users who stopped sending (run every {@link #RATE_SWEEP_MILLIS}). */
+  public void sweepRates() {
+    sendRate.sweep();
+  }
+
   public int connectedSockets() {
     return sockets.socketCount();
+  }
+
+  /**
+   * The server is stopping: every socket is read without pausing, so that the requests already on
+   * the wire are answered (stored while the store takes them, then refused) before it closes.
+   */
+  public void drain() {
+    for (Socket socket : sockets.sockets()) {
+      ((ChatSession) socket.state()).replies.release();
+    }
   }
 
   /** Stops announcing presence (the server is stopping). */

@@ -76,7 +76,7 @@ final class Delivery {
                 return new Sent(outcome, json, s.created() ? deliver(s.message(), json) : null);
               });
           Draft draft = new Draft(session.userId(), message.recipientId(), message.content(), message.sessionId(), message.clientMessageId());
-          writer.submit(new StoreOp.Send(draft, stored));
+          writer.submit(session.lane, new StoreOp.Send(draft, stored));
           return sent;
         },
         false,
@@ -89,12 +89,14 @@ final class Delivery {
   private void answerSend(Socket socket, ChatSession session, ClientEvent.SendMessage message, Ack ack, Sent sent, Throwable error) {
     switch (sent == null ? null : sent.outcome()) {
       case null -> {
-        if (error instanceof StoreWriter.Stopped) {
-          log.debug("not stored, the server is stopping: a message of {}", session.userId());
+        Refusal refusal = Responses.failure(error, "The message could not be stored");
+        if (error instanceof StoreWriter.Stopped || refusal.code() == ErrorCode.UNAVAILABLE) {
+          // stopping, or the database is gone (the writer says so once per batch, not per message)
+          log.debug("not stored: a message of {}: {}", session.userId(), String.valueOf(error));
         } else {
-          log.warn("storing a message of {} failed: {}", session.userId(), error == null ? "?" : error.getMessage());
+          log.warn("storing a message of {} failed: {}", session.userId(), String.valueOf(error));
         }
-        responses.sendFailed(socket, ack, new Refusal(ErrorCode.INTERNAL, "The message could not be stored"), message.clientMessageId());
+        responses.sendFailed(socket, ack, refusal, message.clientMessageId());
       }
       case SendOutcome.RecipientNotFound nf ->
           responses.sendFailed(socket, ack, new Refusal(ErrorCode.RECIPIENT_NOT_FOUND, "Recipient not found"), message.clientMessageId());
@@ -201,14 +203,14 @@ final class Delivery {
                     (sender, ids) -> sockets.to(sender).emit(Events.MESSAGE_READ, Json.write(new Receipts.Read(ids, session.userId(), readAt))));
                 return marks.stream().map(ReadMark::id).toList();
               });
-          writer.submit(new StoreOp.Read(session.userId(), request.messageIds(), marked));
+          writer.submit(session.lane, new StoreOp.Read(session.userId(), request.messageIds(), marked));
           return receipted;
         },
         false,
         (ids, error) -> {
           if (error != null) {
-            log.warn("message:read failed: {}", error.getMessage());
-            responses.requestFailed(socket, ack, new Refusal(ErrorCode.INTERNAL, "Internal error"));
+            log.warn("message:read failed: {}", error.toString());
+            responses.requestFailed(socket, ack, Responses.failure(error, "Internal error"));
           } else if (ack != null) {
             ack.send(new Answers.ReadIds(true, ids));
           }

@@ -4,7 +4,6 @@ import dev.chatctl.protocol.Json;
 import dev.chatctl.protocol.chat.Answers;
 import dev.chatctl.protocol.chat.ClientEvent;
 import dev.chatctl.protocol.chat.DirectoryEntry;
-import dev.chatctl.protocol.chat.ErrorCode;
 import dev.chatctl.protocol.chat.Events;
 import dev.chatctl.protocol.chat.Refusal;
 import dev.chatctl.server.socketio.Ack;
@@ -120,13 +119,13 @@ final class Requests {
         });
   }
 
-  /** A read that failed is answered INTERNAL; true when it did. */
+  /** A read that failed is answered UNAVAILABLE or INTERNAL; true when it did. */
   private boolean failed(Socket socket, Ack ack, String request, Throwable error) {
     if (error == null) {
       return false;
     }
-    log.warn("{} failed: {}", request, error.getMessage());
-    responses.requestFailed(socket, ack, new Refusal(ErrorCode.INTERNAL, "Internal error"));
+    log.warn("{} failed: {}", request, error.toString());
+    responses.requestFailed(socket, ack, Responses.failure(error, "Internal error"));
     return true;
   }
 }

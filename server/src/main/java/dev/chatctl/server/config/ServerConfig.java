@@ -29,6 +29,7 @@ import java.util.Set;
  * @param poolSize database connections
  * @param storeBatchSize most operations stored in one transaction
  * @param http connection timeouts and caps (slowloris, idle connections, floods)
+ * @param limits what one client may ask of the chat (rates, requests in flight, store timeout)
  */
 public record ServerConfig(
     String host,
@@ -43,7 +44,8 @@ public record ServerConfig(
     EngineOptions engine,
     int poolSize,
     int storeBatchSize,
-    HttpLimits http) {
+    HttpLimits http,
+    ChatLimits limits) {
 
   public static final int DEFAULT_PORT = 3001;
   public static final int DEFAULT_MAX_MESSAGE_LENGTH = 4000;
@@ -69,7 +71,8 @@ public record ServerConfig(
         EngineOptions.defaults(),
         intSetting(settings, "DB_POOL_SIZE", DEFAULT_POOL_SIZE, 2, 200),
         intSetting(settings, "STORE_BATCH_SIZE", DEFAULT_STORE_BATCH_SIZE, 1, 10_000),
-        httpLimits(settings));
+        httpLimits(settings),
+        chatLimits(settings));
   }
 
   /** HEADERS_TIMEOUT, IDLE_CONNECTION_TIMEOUT, REQUEST_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP. */
@@ -83,6 +86,15 @@ public record ServerConfig(
         false);
   }
 
+  /** MESSAGE_RATE_LIMIT (sends per second per user, 0: off), MESSAGE_RATE_BURST, MAX_IN_FLIGHT, STORE_TIMEOUT. */
+  private static ChatLimits chatLimits(Settings settings) {
+    return new ChatLimits(
+        intSetting(settings, "MESSAGE_RATE_LIMIT", (int) ChatLimits.DEFAULT_MESSAGE_RATE, 0, 1_000_000),
+        intSetting(settings, "MESSAGE_RATE_BURST", ChatLimits.DEFAULT_MESSAGE_BURST, 1, 1_000_000),
+        intSetting(settings, "MAX_IN_FLIGHT", ChatLimits.DEFAULT_MAX_IN_FLIGHT, 1, 100_000),
+        duration(settings, "STORE_TIMEOUT", ChatLimits.DEFAULT_STORE_TIMEOUT));
+  }
+
   private static Duration duration(Settings settings, String key, Duration fallback) {
     String value = settings.get(key);
     Duration d = value == null ? fallback : positive(key, Durations.parse(key, value));
@@ -93,23 +105,27 @@ public record ServerConfig(
   }
 
   public ServerConfig withPort(int port) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http);
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http, limits);
   }
 
   public ServerConfig withEngine(EngineOptions engine) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http);
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http, limits);
   }
 
   public ServerConfig withHttp(HttpLimits http) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http);
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http, limits);
+  }
+
+  public ServerConfig withLimits(ChatLimits limits) {
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http, limits);
   }
 
   public ServerConfig withRecoveryWindow(Duration recoveryWindow) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http);
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http, limits);
   }
 
   public ServerConfig withAllowedOrigins(Set<String> allowedOrigins) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http);
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http, limits);
   }
 
   /** The origin of NEXTAUTH_URL and those listed in CORS_ORIGINS (comma-separated). */

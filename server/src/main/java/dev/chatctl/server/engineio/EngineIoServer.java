@@ -1,5 +1,6 @@
 package dev.chatctl.server.engineio;
 
+import dev.chatctl.server.http.HandshakeRequest;
 import dev.chatctl.protocol.Json;
 import dev.chatctl.protocol.engineio.EnginePacket;
 import dev.chatctl.protocol.engineio.Handshake;

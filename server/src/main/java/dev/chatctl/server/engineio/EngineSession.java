@@ -1,5 +1,6 @@
 package dev.chatctl.server.engineio;
 
+import dev.chatctl.server.http.HandshakeRequest;
 import dev.chatctl.protocol.ProtocolException;
 import dev.chatctl.protocol.engineio.EngineCodec;
 import dev.chatctl.protocol.engineio.EnginePacket;
@@ -113,6 +114,17 @@ public final class EngineSession {
    */
   public void send(String text, List<byte[]> binaries) {
     sendFrames(EnginePacket.Type.MESSAGE.digit + text, binaries);
+  }
+
+  /**
+   * Stops reading this session's WebSocket, or starts again (backpressure; see {@link
+   * WsConnection#pauseReading}). A polling session is not paused.
+   */
+  public void pauseReading(boolean paused) {
+    WsConnection ws = socket;
+    if (ws != null) {
+      ws.pauseReading(paused);
+    }
   }
 
   /** Sends a message prepared once for many sessions (its WebSocket frame is shared). */

@@ -63,6 +63,7 @@ public final class WsConnection {
   private final Events events = new Events();
   private final WsFrameReader reader; // I/O thread only
   private volatile Listener listener;
+  private volatile boolean readPaused;
 
   // write state: guarded by this
   private final WsWriteQueue out = new WsWriteQueue();
@@ -167,10 +168,29 @@ public final class WsConnection {
 
   // ------------------------------------------------------------------ reading
 
+  /**
+   * Stops reading from the peer, or starts again: TCP backpressure for a peer whose requests the
+   * application has too many of in flight. Any thread; a read in progress stops after its chunk.
+   */
+  public void pauseReading(boolean paused) {
+    readPaused = paused;
+    connection.getIoThread().execute(() -> {
+      if (readPaused) {
+        source.suspendReads();
+      } else {
+        source.resumeReads();
+      }
+    });
+  }
+
   private void onReadable() {
     ByteBuffer in = READ_BUFFER.get();
     try {
       while (true) {
+        if (readPaused) {
+          source.suspendReads(); // until pauseReading(false); the reader keeps an incomplete frame
+          return;
+        }
         in.clear();
         int n = source.read(in);
         if (n == -1) {

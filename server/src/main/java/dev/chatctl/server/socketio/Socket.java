@@ -20,6 +20,9 @@ public final class Socket {
 
     /** Ends the socket (the client's DISCONNECT or the whole connection). */
     void disconnect(Socket socket, boolean closeConnection);
+
+    /** Stops or restarts reading the connection (backpressure). */
+    void pauseReading(boolean paused);
   }
 
   /** A packet that waits while output is held: its own text and attachments, or a shared one. */
@@ -59,6 +62,11 @@ public final class Socket {
       @Override
       public void disconnect(Socket socket, boolean closeConnection) {
         client.disconnect(socket, closeConnection);
+      }
+
+      @Override
+      public void pauseReading(boolean paused) {
+        client.session().pauseReading(paused);
       }
     };
   }
@@ -119,6 +127,14 @@ public final class Socket {
    */
   public void disconnect(boolean closeConnection) {
     output.disconnect(this, closeConnection);
+  }
+
+  /**
+   * Stops reading this socket's connection (TCP backpressure: the application has too many of its
+   * requests in flight), or starts again. Over polling, reading is not paused.
+   */
+  public void pauseReading(boolean paused) {
+    output.pauseReading(paused);
   }
 
   /** Makes what this socket emits wait until {@link #releaseOutput}. */

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jooq.impl.DSL;
@@ -46,11 +45,22 @@ public final class StoreWriter implements AutoCloseable {
     }
   }
 
+  /** The database cannot be reached (or did not answer in time): the operation was not stored. */
+  public static final class Unavailable extends IllegalStateException {
+    Unavailable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** Most delivery corrections kept for a retry while the database is unreachable. */
+  private static final int MAX_RETAINED = 100_000;
+
   private final Database database;
   private final Clock clock;
   private final int maxBatch;
   private final BatchRun.Context context;
-  private final LinkedBlockingQueue<StoreOp> queue = new LinkedBlockingQueue<>();
+  private final long timeoutNanos;
+  private final FairQueue queue = new FairQueue();
   private final List<Runnable> afterBatch = new ArrayList<>();
   private final Thread thread;
   private volatile boolean stopping;
@@ -61,16 +71,20 @@ public final class StoreWriter implements AutoCloseable {
   /**
    * @param live the users with a socket taking live messages: a message to one of them is stamped
    *     delivered as it is stored
+   * @param timeout how long an operation may wait in the queue; past it, it fails {@link
+   *     Unavailable} instead of being stored (its client was told so)
    */
-  public StoreWriter(Database database, LiveInboxes live, Clock clock, int maxBatch, Duration recoveryWindow, MeterRegistry metrics) {
+  public StoreWriter(
+      Database database, LiveInboxes live, Clock clock, int maxBatch, Duration recoveryWindow, Duration timeout, MeterRegistry metrics) {
     this.database = database;
+    this.timeoutNanos = timeout.toNanos();
     this.clock = clock;
     this.maxBatch = maxBatch;
     this.context = new BatchRun.Context(new MessageIds(), live, recoveryWindow);
     this.batchTimer = Timer.builder("chatctl.store.batch").description("Time to store one batch, commit included").publishPercentiles(0.5, 0.99).register(metrics);
     this.batchSizes = DistributionSummary.builder("chatctl.store.batch.size").description("Operations per stored batch").register(metrics);
     this.failedOps = Counter.builder("chatctl.store.failures").description("Operations the store failed").register(metrics);
-    metrics.gauge("chatctl.store.queue", queue, LinkedBlockingQueue::size);
+    metrics.gauge("chatctl.store.queue", queue, FairQueue::size);
     this.thread = Thread.ofPlatform().name("chatctl-store-writer").daemon(false).unstarted(this::run);
   }
 
@@ -79,12 +93,17 @@ public final class StoreWriter implements AutoCloseable {
     return this;
   }
 
-  /** Queues an operation; its result completes on the writer thread after its batch. */
+  /** Queues one of the server's own operations; its result completes on the writer thread after its batch. */
   public <T> CompletableFuture<T> submit(StoreOp op) {
+    return submit(null, op);
+  }
+
+  /** Queues an operation of a socket, in its lane (see {@link FairQueue}). */
+  public <T> CompletableFuture<T> submit(StoreLane lane, StoreOp op) {
     if (stopping) {
       op.result().completeExceptionally(new Stopped());
     } else {
-      queue.add(op);
+      queue.add(lane, op, System.nanoTime() + timeoutNanos);
     }
     @SuppressWarnings("unchecked")
     CompletableFuture<T> result = (CompletableFuture<T>) op.result();
@@ -108,7 +127,7 @@ public final class StoreWriter implements AutoCloseable {
     stopping = true;
     // woken by an operation that does nothing, not by an interrupt: interrupting a thread in the
     // middle of H2's file I/O closes H2's file channel and loses the batch
-    queue.add(new Touch(List.of(), false, new CompletableFuture<>()));
+    queue.add(null, new Touch(List.of(), false, new CompletableFuture<>()), Long.MAX_VALUE);
     try {
       thread.join(TimeUnit.SECONDS.toMillis(30));
     } catch (InterruptedException e) {
@@ -118,22 +137,24 @@ public final class StoreWriter implements AutoCloseable {
 
   private void run() {
     List<StoreOp> batch = new ArrayList<>(maxBatch);
+    List<StoreOp> expired = new ArrayList<>();
     while (true) {
-      StoreOp first;
       try {
-        first = stopping ? queue.poll() : queue.poll(1, TimeUnit.SECONDS);
+        queue.take(batch, expired, maxBatch, stopping ? 0 : 1000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
-      if (first == null) {
-        if (stopping) {
+      if (!expired.isEmpty()) {
+        fail(expired, new Unavailable("not stored in time: the database is unreachable or overloaded", null));
+        expired.clear();
+      }
+      if (batch.isEmpty()) {
+        if (stopping && queue.size() == 0) {
           return;
         }
         continue;
       }
-      batch.add(first);
-      queue.drainTo(batch, maxBatch - 1);
       try {
         process(batch);
       } catch (RuntimeException | Error e) {
@@ -150,12 +171,13 @@ public final class StoreWriter implements AutoCloseable {
     try {
       results = execute(batch, true);
     } catch (RuntimeException e) {
-      if (unreachable(e) || batch.size() == 1) {
-        if (!unreachable(e)) {
-          log.warn("store operation failed: {}", Database.reason(e));
-        } else {
-          log.error("database unreachable: {}", Database.reason(e));
-        }
+      if (unreachable(e)) {
+        log.error("database unreachable: {}", Database.reason(e));
+        unreachable(batch, e);
+        return;
+      }
+      if (batch.size() == 1) {
+        log.warn("store operation failed: {}", Database.reason(e));
         fail(batch, e);
         return;
       }
@@ -219,6 +241,22 @@ public final class StoreWriter implements AutoCloseable {
       }
     }
     runAfterBatch();
+  }
+
+  /**
+   * Fails a batch the database could not take: delivery corrections are queued again (they say
+   * what sockets were written, which must not be forgotten); the rest fail {@link Unavailable}.
+   */
+  private void unreachable(List<StoreOp> batch, RuntimeException e) {
+    List<StoreOp> failed = new ArrayList<>(batch.size());
+    for (StoreOp op : batch) {
+      if (op instanceof StoreOp.Deliveries && !stopping && queue.size() < MAX_RETAINED) {
+        queue.add(null, op, Long.MAX_VALUE);
+      } else {
+        failed.add(op);
+      }
+    }
+    fail(failed, new Unavailable("the database is unreachable", e));
   }
 
   private void runAfterBatch() {

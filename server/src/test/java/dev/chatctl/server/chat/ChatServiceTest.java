@@ -8,6 +8,7 @@ import dev.chatctl.protocol.Json;
 import dev.chatctl.protocol.socketio.SocketPacket;
 import dev.chatctl.server.auth.Identity;
 import dev.chatctl.server.auth.TokenVerifier;
+import dev.chatctl.server.config.ChatLimits;
 import dev.chatctl.server.socketio.Ack;
 import dev.chatctl.server.socketio.LocalAdapter;
 import dev.chatctl.server.socketio.RecordedSocket;
@@ -70,11 +71,11 @@ class ChatServiceTest {
     database = Database.openAndMigrate(fresh.url(), 4);
     LiveInboxes live = new LiveInboxes();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    writer = new StoreWriter(database, live, Clock.systemUTC(), 64, Duration.ofHours(1), registry).completingWithin(adapter::batch).start();
+    writer = new StoreWriter(database, live, Clock.systemUTC(), 64, Duration.ofHours(1), Duration.ofSeconds(30), registry).completingWithin(adapter::batch).start();
     readers = Executors.newFixedThreadPool(2);
     chat = new ChatService(
         new ChatService.Parts(new TokenVerifier("a-test-secret-of-enough-length-000"), writer, live, database, adapter, readers),
-        Clock.systemUTC(), 100, registry);
+        Clock.systemUTC(), 100, ChatLimits.defaults(), registry);
   }
 
   @AfterEach
@@ -92,7 +93,7 @@ class ChatServiceTest {
   private RecordedSocket connect(String userId) throws Exception {
     StoreOp.Admitted a = writer.<StoreOp.Admitted>submit(new StoreOp.Admit(new Profile(userId, null, null, null), true, null, null, new CompletableFuture<>()))
         .get(10, TimeUnit.SECONDS);
-    RecordedSocket s = new RecordedSocket(userId + (++sockets), new ChatSession(new Identity(userId, null, null, null, null), a.pid(), false, null, a.user()));
+    RecordedSocket s = new RecordedSocket(userId + (++sockets), new ChatSession(new Identity(userId, null, null, null, null), a.pid(), false, null, a.user(), new Replies(0, 64)));
     chat.onConnect(s.socket);
     return s;
   }

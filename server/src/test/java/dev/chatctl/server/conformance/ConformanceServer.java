@@ -3,7 +3,7 @@ package dev.chatctl.server.conformance;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatctl.server.engineio.EngineIoServer;
 import dev.chatctl.server.engineio.EngineOptions;
-import dev.chatctl.server.engineio.HandshakeRequest;
+import dev.chatctl.server.http.HandshakeRequest;
 import dev.chatctl.server.socketio.Ack;
 import dev.chatctl.server.socketio.Admission;
 import dev.chatctl.server.socketio.NamespaceHandler;

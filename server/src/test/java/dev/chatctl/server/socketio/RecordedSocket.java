@@ -16,6 +16,7 @@ public final class RecordedSocket {
   private final List<String> packets = new ArrayList<>();
   private final List<Object> shared = new ArrayList<>();
   private volatile boolean disconnected;
+  private volatile boolean readingPaused;
 
   public RecordedSocket(String id, Object state) {
     socket = new Socket(id, SocketPacket.MAIN_NAMESPACE, state, new Socket.Output() {
@@ -33,6 +34,11 @@ public final class RecordedSocket {
       public void disconnect(Socket s, boolean closeConnection) {
         disconnected = true;
         s.markDisconnected();
+      }
+
+      @Override
+      public void pauseReading(boolean paused) {
+        readingPaused = paused;
       }
     });
   }
@@ -63,6 +69,11 @@ public final class RecordedSocket {
 
   public boolean disconnected() {
     return disconnected;
+  }
+
+  /** Whether the application asked to stop reading this socket. */
+  public boolean readingPaused() {
+    return readingPaused;
   }
 
   /** The socket as gone (what the Socket.IO layer does before the application's onDisconnect). */

@@ -3,7 +3,7 @@ package dev.chatctl.server.socketio;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatctl.server.engineio.EngineIoServer;
 import dev.chatctl.server.engineio.EngineOptions;
-import dev.chatctl.server.engineio.HandshakeRequest;
+import dev.chatctl.server.http.HandshakeRequest;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import java.net.InetSocketAddress;

@@ -56,7 +56,7 @@ class MigrationTest {
       assertEquals(1, MessageStore.conversations(sql, "alice").get(0).unreadCount());
 
       // new messages continue the offsets and the store order
-      StoreWriter writer = new StoreWriter(db, new LiveInboxes(), Clock.systemUTC(), 8, Duration.ofHours(1), new SimpleMeterRegistry()).start();
+      StoreWriter writer = new StoreWriter(db, new LiveInboxes(), Clock.systemUTC(), 8, Duration.ofHours(1), Duration.ofSeconds(30), new SimpleMeterRegistry()).start();
       try {
         StoreOp.SendOutcome outcome =
             writer.<StoreOp.SendOutcome>submit(new StoreOp.Send(new Draft("alice", "bob", "fifth", null, null), new CompletableFuture<>()))

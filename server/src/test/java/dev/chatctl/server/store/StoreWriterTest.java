@@ -43,7 +43,7 @@ class StoreWriterTest {
     Fixture(FreshDatabase.Kind kind, Path dir, Duration window) {
       fresh = FreshDatabase.of(kind, dir);
       database = Database.openAndMigrate(fresh.url(), 4);
-      writer = new StoreWriter(database, live, Clock.systemUTC(), 64, window, new SimpleMeterRegistry()).start();
+      writer = new StoreWriter(database, live, Clock.systemUTC(), 64, window, Duration.ofSeconds(30), new SimpleMeterRegistry()).start();
     }
 
     Fixture(FreshDatabase.Kind kind, Path dir) {
@@ -285,7 +285,7 @@ class StoreWriterTest {
   void twoWritersOnOneDatabaseGiveEachRecipientDistinctGaplessOffsets(FreshDatabase.Kind kind) throws Exception {
     try (Fixture f = new Fixture(kind, dir);
         Database second = Database.open(f.fresh.url(), 4)) {
-      StoreWriter other = new StoreWriter(second, new LiveInboxes(), Clock.systemUTC(), 16, Duration.ofHours(1), new SimpleMeterRegistry()).start();
+      StoreWriter other = new StoreWriter(second, new LiveInboxes(), Clock.systemUTC(), 16, Duration.ofHours(1), Duration.ofSeconds(30), new SimpleMeterRegistry()).start();
       try {
         f.admit("alice", null, null);
         f.admit("bob", null, null);
