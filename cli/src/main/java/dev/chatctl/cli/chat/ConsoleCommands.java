@@ -1,6 +1,7 @@
 package dev.chatctl.cli.chat;
 
 import dev.chatctl.cli.chat.OwnMessages.Status;
+import dev.chatctl.cli.chat.StatusLine.Link;
 import dev.chatctl.cli.client.ClientException;
 import dev.chatctl.protocol.chat.Answers;
 import dev.chatctl.protocol.chat.DirectoryEntry;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jline.utils.AttributedString;
 import org.jline.utils.AttributedStringBuilder;
 import org.jline.utils.AttributedStyle;
 
@@ -16,14 +18,20 @@ import org.jline.utils.AttributedStyle;
 final class ConsoleCommands {
 
   /** A console command, for /help and Tab completion. */
-  record Command(String name, String args, String help) {}
+  record Command(String name, String args, String help) {
+    String usage() {
+      return name + (args.isEmpty() ? "" : " " + args);
+    }
+  }
 
   static final List<Command> COMMANDS =
       List.of(
-          new Command("/to", "USER", "talk to USER (Tab completes user ids, online first)"),
+          new Command("/to", "USER", "talk to USER, and see what they wrote you unread (Tab completes ids)"),
+          new Command("/r", "[TEXT]", "reply to whoever wrote last (Tab on an empty line too)"),
           new Command("/online", "", "who is online"),
           new Command("/users", "[QUERY]", "the directory, with unread counts"),
           new Command("/history", "[N]", "the last N messages with the current user (default 20)"),
+          new Command("/reconnect", "", "connect again (with a fresh token when this client can make one)"),
           new Command("/help", "", "this help"),
           new Command("/quit", "", "leave (Ctrl-D too)"));
 
@@ -47,21 +55,32 @@ final class ConsoleCommands {
       }
       case "/help" -> help();
       case "/to" -> to(arg);
+      case "/r" -> reply(arg);
       case "/online" -> online();
       case "/users" -> users(arg);
       case "/history" -> history(arg);
+      case "/reconnect" -> reconnect();
       default -> screen.error("unknown command " + words[0] + "; /help lists them");
     }
     return true;
   }
 
+  /** The commands in two aligned columns. */
+  static List<AttributedString> helpLines() {
+    int width = COMMANDS.stream().mapToInt(c -> c.usage().length()).max().orElse(0);
+    List<AttributedString> lines = new ArrayList<>();
+    for (Command c : COMMANDS) {
+      lines.add(new AttributedStringBuilder().append("  " + c.usage(), AttributedStyle.BOLD)
+          .append(" ".repeat(width - c.usage().length() + 2) + c.help()).toAttributedString());
+    }
+    return lines;
+  }
+
   private void help() {
     screen.info("commands:");
-    for (Command c : COMMANDS) {
-      screen.print(new AttributedStringBuilder().append("  " + c.name() + (c.args().isEmpty() ? "" : " " + c.args()), AttributedStyle.BOLD)
-          .append("  " + c.help()).toAttributedString());
-    }
-    screen.info("  a plain line is a message to the current user; //text sends \"/text\"");
+    int indent = COMMANDS.stream().mapToInt(c -> c.usage().length()).max().orElse(0) + 4;
+    helpLines().forEach(line -> screen.print(line, indent));
+    screen.info("a plain line is a message to the current user; //text sends \"/text\"");
   }
 
   private void to(String user) {
@@ -74,13 +93,68 @@ final class ConsoleCommands {
       screen.error("/to takes one user id");
       return;
     }
+    talkTo(user);
+  }
+
+  private void reply(String text) {
+    String last = console.conversations().lastSender();
+    if (last == null) {
+      screen.error("nobody has written to you yet: /to USER");
+      return;
+    }
+    if (!last.equals(console.peer())) {
+      talkTo(last);
+    }
+    if (!text.isEmpty()) {
+      console.send(text);
+    }
+  }
+
+  /** Switches to {@code user}: says whether they are online, shows what they wrote me unread. */
+  private void talkTo(String user) {
     Directory directory = console.directory();
     String state =
         !directory.contains(user) ? " (not in the directory yet: messages to unknown users are refused)"
             : directory.isOnline(user) ? " (online)"
             : " (offline: messages wait for them)";
     screen.info("talking to " + user + state);
-    console.talkTo(user);
+    Conversations.Unread unread = console.talkTo(user);
+    if (unread.count() > 0) {
+      console.client().history(user, null, Math.min(100, unread.count() + 20)).whenComplete((page, error) -> {
+        if (error != null) {
+          failed("unread messages of " + user, error);
+        } else {
+          showUnreadFrom(user, page, unread.count());
+        }
+      });
+    }
+  }
+
+  private void showUnreadFrom(String user, Answers.History page, int count) {
+    List<StoredMessageView> theirs = page.messages().stream().filter(m -> m.senderId().equals(user) && m.readAt() == null).toList();
+    List<StoredMessageView> shown = theirs.subList(Math.max(0, theirs.size() - count), theirs.size());
+    if (shown.isEmpty()) {
+      return;
+    }
+    screen.info("-- " + shown.size() + " unread from " + user + " --");
+    for (StoredMessageView m : shown) {
+      screen.message(screen.when(m.createdAt()), m.senderId(), Screen.PEER, m.content());
+    }
+    console.reads().add(shown.stream().map(StoredMessageView::id).toList());
+  }
+
+  private void reconnect() {
+    Link link = console.link();
+    if (link == Link.CONNECTED || link == Link.CONNECTING) {
+      screen.info(link == Link.CONNECTED ? "already connected" : "connecting already…");
+    } else if (link == Link.RECONNECTING) {
+      screen.info("reconnecting already…");
+    } else if (link == Link.EXPIRED_FINAL) {
+      screen.error("this client cannot make a fresh token: start again with a new --token, or with --user ID and the server's secret");
+    } else {
+      screen.info("reconnecting" + (console.mintsTokens() ? " with a fresh token" : "") + "…");
+      console.reconnect();
+    }
   }
 
   private void online() {
@@ -90,6 +164,7 @@ final class ConsoleCommands {
         return;
       }
       console.directory().onlineNow(ids);
+      console.refreshStatus();
       List<String> sorted = ids.stream().sorted().toList();
       screen.print(screen.line().append("online: ", Screen.FAINT).append(sorted.isEmpty() ? "nobody" : String.join(", ", sorted), Screen.GOOD));
     });
@@ -115,7 +190,7 @@ final class ConsoleCommands {
             if (n > 0) {
               b.append("  " + n + " unread", Screen.WARN);
             }
-            screen.print(b);
+            screen.print(b.toAttributedString(), 4);
           }
           return null;
         })
@@ -164,19 +239,15 @@ final class ConsoleCommands {
     List<String> unread = new ArrayList<>();
     for (StoredMessageView m : page.messages()) {
       boolean mine = !m.senderId().equals(page.withUserId()) || m.senderId().equals(m.recipientId()) && m.senderId().equals(me);
-      AttributedStringBuilder b = new AttributedStringBuilder();
-      b.append(screen.when(m.createdAt(), true) + " ", Screen.FAINT);
       if (mine) {
-        b.append("you", Screen.ME).append(" → " + m.recipientId() + ": ").append(m.content());
         Status s = m.readAt() != null ? Status.READ : m.deliveredAt() != null ? Status.DELIVERED : Status.SENT;
-        screen.marks().append(b, s, null);
+        screen.printMine(screen.when(m.createdAt()), m.recipientId(), m.content(), s);
       } else {
-        b.append(m.senderId(), Screen.PEER).append(": ").append(m.content());
+        screen.message(screen.when(m.createdAt()), m.senderId(), Screen.PEER, m.content());
         if (m.readAt() == null) {
           unread.add(m.id());
         }
       }
-      screen.print(b);
     }
     if (!unread.isEmpty() && page.withUserId().equals(console.peer())) {
       console.reads().add(unread);
@@ -193,7 +264,7 @@ final class ConsoleCommands {
     }
     if (!parts.isEmpty()) {
       screen.print(screen.line().append("unread: ", Screen.FAINT).append(String.join(", ", parts), Screen.WARN)
-          .append("  (/to USER, then /history)", Screen.FAINT));
+          .append("  (/to USER shows them)", Screen.FAINT));
     }
   }
 

@@ -29,6 +29,7 @@ final class OwnMessages {
     volatile String id;
     volatile Status status;
     volatile String error;
+    volatile boolean shown; // printed whole at least once
 
     Own(String clientMessageId, String to, String content, Instant at, Status status) {
       this.clientMessageId = clientMessageId;

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * Short runs of {@code bench flood} and {@code bench abuse} against a server in-process whose
- * header and idle timeouts are one second and whose heartbeat ends a silent WebSocket in two.
+ * Short runs of {@code bench flood} against a server in-process with the default settings, and of
+ * {@code bench abuse} against one whose header and idle timeouts are one second and whose
+ * heartbeat ends a silent WebSocket in two.
  */
 class FloodAbuseBenchTest {
   @TempDir static Path dir;
@@ -39,8 +40,11 @@ class FloodAbuseBenchTest {
   }
 
   @Test
-  void floodReportsThePairsLatencyAndTheFloodersAnswers() {
-    Map<String, Object> json = bench("flood", "--pairs=2", "--rate=50", "--flood=2000", "--warmup=500ms", "--duration=2s");
+  void floodReportsThePairsLatencyAndTheFloodersAnswers(@TempDir Path floodDir) {
+    Map<String, Object> json;
+    try (TestServer defaults = TestServer.h2(floodDir)) {
+      json = bench(defaults, "flood", "--pairs=2", "--rate=50", "--flood=2000", "--warmup=500ms", "--duration=2s");
+    }
     assertTrue(((Number) map(json, "latencyMs").get("count")).longValue() > 0, "the pairs' messages were measured: " + json);
     Map<String, Object> flood = map(json, "flood");
     assertEquals(2000, ((Number) flood.get("sent")).intValue());
@@ -53,14 +57,14 @@ class FloodAbuseBenchTest {
   void abuseCountsTheSlowAndIdleConnectionsTheServerCloses() {
     for (String kind : new String[] {"slowloris", "idle", "partial-frame"}) {
       Map<String, Object> json =
-          bench("abuse", "--kind=" + kind, "--count=20", "--interval=200ms", "--within=5s", "--hold=15s", "--server-pid=" + ProcessHandle.current().pid());
+          bench(server, "abuse", "--kind=" + kind, "--count=20", "--interval=200ms", "--within=5s", "--hold=15s", "--server-pid=" + ProcessHandle.current().pid());
       assertEquals(20, ((Number) map(json, "connections").get("opened")).intValue(), kind + ": " + json);
       assertEquals(20, ((Number) map(json, "byServer").get("closedWithin")).intValue(), kind + " connections closed by the server: " + json);
       assertNotNull(map(json, "serverRss").get("perConnectionKiB"), kind + ": " + json);
     }
   }
 
-  private static Map<String, Object> bench(String... args) {
+  private static Map<String, Object> bench(TestServer server, String... args) {
     StringWriter out = new StringWriter();
     CommandLine cli = Main.commandLine();
     cli.setOut(new PrintWriter(out, true));

@@ -71,12 +71,15 @@ public final class ClusterBus implements AutoCloseable {
   private volatile long lastRecovery;
   private volatile double dropShare;
   private volatile boolean closed;
+  /** Subscribes and unsubscribes, in one order, a bounded number unanswered. */
+  private final Throttle throttle;
 
   public ClusterBus(ClusterRedis redis, Listener listener, MeterRegistry metrics) {
     this.redis = redis;
     this.keys = redis.keys();
     this.nodeChannel = keys.nodeChannel(redis.settings().nodeId());
     this.listener = listener;
+    this.throttle = Throttle.under(redis.settings().redisQueue());
     metrics.gauge("chatctl.cluster.bus.up", this, b -> b.state == State.UP ? 1 : 0);
     metrics.gauge("chatctl.cluster.bus.channels", subscriptions, Map::size);
     published = Counter.builder("chatctl.cluster.bus.published").description("Payloads published to the bus").register(metrics);
@@ -131,9 +134,8 @@ public final class ClusterBus implements AutoCloseable {
 
   /** Subscribes the user's channel; a failure is retried every CLUSTER_BUS_CHECK while it is wanted. */
   private void sendSubscribe(String userId, CompletableFuture<Void> done) {
-    pubsub
-        .async()
-        .subscribe(keys.userChannel(userId))
+    throttle
+        .send(() -> pubsub.async().subscribe(keys.userChannel(userId)))
         .whenComplete(
             (v, error) -> {
               Futures.complete(done, null, error);
@@ -161,7 +163,7 @@ public final class ClusterBus implements AutoCloseable {
         (user, count) -> {
           found[0] = true;
           if (count == 1) {
-            pubsub.async().unsubscribe(keys.userChannel(user)).whenComplete((v, e) -> Futures.complete(done, null, e));
+            throttle.send(() -> pubsub.async().unsubscribe(keys.userChannel(user))).whenComplete((v, e) -> Futures.complete(done, null, e));
             return null;
           }
           done.complete(null);

@@ -67,6 +67,8 @@ public final class ClusterPresence implements AutoCloseable {
   private final Object deliverLock = new Object();
   /** The users with a socket here; changed together with dispatching the script, in one order. */
   private final Set<String> localUsers = new HashSet<>();
+  /** Ups, downs and syncs leave in the order they were made, a bounded number unanswered. */
+  private final Throttle changes;
   private volatile boolean dirty;
   private StatefulRedisConnection<String, String> connection;
   private RedisAsyncCommands<String, String> commands;
@@ -80,6 +82,7 @@ public final class ClusterPresence implements AutoCloseable {
     this.settings = redis.settings();
     this.keys = redis.keys();
     this.socketCount = socketCount;
+    this.changes = Throttle.under(settings.redisQueue());
     this.sharedKeys = new String[] {keys.nodes(), keys.userNodes(), keys.presenceSeq()};
     metrics.gauge("chatctl.cluster.users.online", mirror.online(), Set::size);
   }
@@ -135,7 +138,7 @@ public final class ClusterPresence implements AutoCloseable {
       if (!localUsers.add(userId)) {
         return CompletableFuture.completedFuture(false);
       }
-      result = UP.run(commands, sharedKeys, args(userId));
+      result = changes.send(() -> UP.run(commands, sharedKeys, args(userId)));
     }
     return result.handle(
         (seq, error) -> {
@@ -158,7 +161,7 @@ public final class ClusterPresence implements AutoCloseable {
       if (!localUsers.remove(userId)) {
         return CompletableFuture.completedFuture(false);
       }
-      result = DOWN.run(commands, sharedKeys, args(userId));
+      result = changes.send(() -> DOWN.run(commands, sharedKeys, args(userId)));
     }
     return result.handle(
         (seq, error) -> {
@@ -235,7 +238,7 @@ public final class ClusterPresence implements AutoCloseable {
       dirty = false;
       List<String> args = new ArrayList<>(List.of(keys.presenceChannel(), keys.nodePrefix(), settings.nodeId(), ttl(), sockets()));
       args.addAll(localUsers);
-      result = SYNC.run(commands, sharedKeys, args.toArray(String[]::new));
+      result = changes.send(() -> SYNC.run(commands, sharedKeys, args.toArray(String[]::new)));
     }
     return result.whenComplete(
         (r, error) -> {

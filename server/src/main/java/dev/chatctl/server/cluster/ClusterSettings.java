@@ -1,9 +1,9 @@
 package dev.chatctl.server.cluster;
 
-import dev.chatctl.util.Settings;
 import dev.chatctl.util.ConfigException;
 import dev.chatctl.util.Durations;
 import dev.chatctl.util.RandomIds;
+import dev.chatctl.util.Settings;
 import java.time.Duration;
 import java.util.Optional;
 

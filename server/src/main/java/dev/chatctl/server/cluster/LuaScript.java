@@ -13,7 +13,9 @@ import java.util.concurrent.CompletionStage;
 /**
  * A Lua script from this package's resources, run by its digest (EVALSHA) and sent in full
  * (EVAL, which caches it again) when Redis does not know it, as after a restart. Each script
- * starts with {@code presence.lua}, the helpers they share.
+ * starts with {@code presence.lua}, the helpers they share. The answer (and a {@link Throttle}
+ * slot) waits for the fallback; only after a Redis restart can a fallback EVAL overtake commands
+ * sent after it, when the node registers again anyway.
  */
 final class LuaScript {
   private static final String PRELUDE = resource("presence.lua");

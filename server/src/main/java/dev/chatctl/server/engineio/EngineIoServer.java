@@ -82,7 +82,7 @@ public final class EngineIoServer implements HttpHandler {
   public void closeAll() {
     heartbeat.shutdownNow();
     for (EngineSession session : List.copyOf(sessions.values())) {
-      session.close(EngineSession.SERVER_SHUTTING_DOWN, false);
+      session.close(CloseReason.SERVER_SHUTTING_DOWN);
     }
   }
 
@@ -132,30 +132,33 @@ public final class EngineIoServer implements HttpHandler {
       HttpReplies.respond(exchange, 200, HttpReplies.TEXT_PLAIN, body);
       return;
     }
-    if (exchange.getRequestMethod().equals(Methods.GET)) {
-      session.onPoll(exchange);
+    PollingTransport polling = session.polling();
+    if (polling == null) {
+      HttpReplies.error(exchange, EngineError.BAD_REQUEST); // a WebSocket session
+    } else if (exchange.getRequestMethod().equals(Methods.GET)) {
+      polling.onPoll(exchange);
     } else if (exchange.getRequestMethod().equals(Methods.POST)) {
-      receivePost(session, exchange);
+      receivePost(session, polling, exchange);
     } else {
       HttpReplies.error(exchange, EngineError.BAD_REQUEST);
     }
   }
 
-  private void receivePost(EngineSession session, HttpServerExchange exchange) {
+  private void receivePost(EngineSession session, PollingTransport polling, HttpServerExchange exchange) {
     long length = exchange.getRequestContentLength();
     if (length > options.maxPayload()) {
       HttpReplies.error(exchange, 413, EngineError.BAD_REQUEST, "Payload too large");
-      session.close(EngineSession.TRANSPORT_ERROR, false);
+      session.close(CloseReason.TRANSPORT_ERROR);
       return;
     }
     exchange.setMaxEntitySize(options.maxPayload());
     exchange
         .getRequestReceiver()
         .receiveFullString(
-            (ex, body) -> session.onPostBody(ex, body),
+            polling::onPost,
             (ex, e) -> {
               HttpReplies.error(ex, 413, EngineError.BAD_REQUEST, "Payload too large");
-              session.close(EngineSession.TRANSPORT_ERROR, false);
+              session.close(CloseReason.TRANSPORT_ERROR);
             },
             StandardCharsets.UTF_8);
   }

@@ -33,14 +33,6 @@ public final class EngineSession {
     void onClose(String reason);
   }
 
-  /** Reasons a session ends, as socket.io reports them. */
-  public static final String TRANSPORT_CLOSE = "transport close";
-  public static final String TRANSPORT_ERROR = "transport error";
-  public static final String PING_TIMEOUT = "ping timeout";
-  public static final String PARSE_ERROR = "parse error";
-  public static final String FORCED_CLOSE = "forced close";
-  public static final String SERVER_SHUTTING_DOWN = "server shutting down";
-
   /**
    * Where a session is. UPGRADED: a WebSocket is the transport (also for a session opened over
    * one). CLOSING: closed for the application; the transport still delivers what was sent before.
@@ -89,12 +81,7 @@ public final class EngineSession {
     return request;
   }
 
-  /** "websocket" or "polling". */
-  public String transportName() {
-    return socket != null ? "websocket" : "polling";
-  }
-
-  public synchronized boolean isOpen() {
+  synchronized boolean isOpen() {
     return open;
   }
 
@@ -110,12 +97,6 @@ public final class EngineSession {
 
   void setHandler(Handler handler) {
     this.handler = handler;
-  }
-
-  /** Runs a task on this session's I/O thread, after what that thread has queued already. */
-  public void execute(Runnable task) {
-    WsConnection ws = socket;
-    (ws != null ? ws.ioThread() : timerThread).execute(task);
   }
 
   /** Runs a task after a delay on this session's timer thread; returns its key for cancelling. */
@@ -184,27 +165,8 @@ public final class EngineSession {
 
   // ------------------------------------------------------------------ transports
 
-  /** A GET with this sid. */
-  void onPoll(HttpServerExchange exchange) {
-    PollingTransport p = pollingTransport();
-    if (p == null) {
-      HttpReplies.error(exchange, EngineError.BAD_REQUEST);
-    } else {
-      p.onPoll(exchange);
-    }
-  }
-
-  /** A POST with this sid, read whole. */
-  void onPostBody(HttpServerExchange exchange, String body) {
-    PollingTransport p = pollingTransport();
-    if (p == null) {
-      HttpReplies.error(exchange, EngineError.BAD_REQUEST);
-    } else {
-      p.onPost(exchange, body);
-    }
-  }
-
-  private synchronized PollingTransport pollingTransport() {
+  /** The polling transport; null once upgraded, or over a WebSocket from the start. */
+  synchronized PollingTransport polling() {
     return polling;
   }
 
@@ -278,7 +240,7 @@ public final class EngineSession {
       try {
         onPacket(EngineCodec.decodeText(text));
       } catch (ProtocolException e) {
-        close(PARSE_ERROR, false);
+        close(CloseReason.PARSE_ERROR);
       }
     }
 
@@ -290,7 +252,7 @@ public final class EngineSession {
     @Override
     public void onClose(WsConnection ws) {
       if (socket == ws) {
-        close(TRANSPORT_CLOSE, true);
+        close(CloseReason.TRANSPORT_CLOSE);
       }
     }
   }
@@ -310,7 +272,7 @@ public final class EngineSession {
         }
       }
       case PONG -> heartbeat.pong(System.nanoTime());
-      case CLOSE -> close(TRANSPORT_CLOSE, true);
+      case CLOSE -> close(CloseReason.TRANSPORT_CLOSE);
       case PING -> sendFrames(EngineCodec.encodeText(EnginePacket.of(EnginePacket.Type.PONG, packet.text())), List.of());
       case OPEN, UPGRADE, NOOP -> {}
     }
@@ -327,7 +289,7 @@ public final class EngineSession {
         if (pausedSinceTick || readingPaused) {
           heartbeat.excuse(now); // its pong may wait unread behind what the server held back
         } else {
-          close(PING_TIMEOUT, false);
+          close(CloseReason.PING_TIMEOUT);
         }
       }
       case WAIT -> {}
@@ -340,7 +302,7 @@ public final class EngineSession {
     if (!heartbeat.overdue(System.nanoTime())) {
       return false;
     }
-    close(PING_TIMEOUT, false);
+    close(CloseReason.PING_TIMEOUT);
     HttpReplies.error(exchange, EngineError.UNKNOWN_SID);
     return true;
   }
@@ -349,16 +311,16 @@ public final class EngineSession {
 
   /** Closes the session from the server's side: packets already sent reach the client first. */
   public void close() {
-    close(FORCED_CLOSE, false);
+    close(CloseReason.FORCED_CLOSE);
   }
 
   /**
-   * Ends the session. The client left ({@code byClient}, or a ping timeout): the transport is
-   * dropped. Otherwise it learns of the close after what was sent before it: a WebSocket closes
-   * after its queued frames; over polling the last poll gets CLOSE (see {@link PollingTransport}).
+   * Ends the session. When the client left (its close, a ping timeout), the transport is dropped;
+   * otherwise it learns of the close after what was sent before it: a WebSocket closes after its
+   * queued frames; over polling the last poll gets CLOSE (see {@link PollingTransport}).
    */
-  void close(String reason, boolean byClient) {
-    boolean gone = byClient || reason.equals(PING_TIMEOUT);
+  void close(CloseReason reason) {
+    boolean reachable = reason.clientReachable();
     Handler notify;
     WsConnection ws;
     synchronized (this) {
@@ -370,13 +332,13 @@ public final class EngineSession {
       ws = socket;
       if (ws != null) {
         finishClose();
-      } else if (byClient) {
+      } else if (reason == CloseReason.TRANSPORT_CLOSE) {
         // a poll sent alongside the client's CLOSE may still come, and gets a NOOP (as in engine.io)
         closeTimer = schedule(this::finishClose, CLIENT_CLOSE_GRACE_MILLIS);
         polling.close(EnginePacket.Type.NOOP.digit, true);
       } else {
-        polling.close(EnginePacket.Type.CLOSE.digit, gone);
-        if (gone) {
+        polling.close(EnginePacket.Type.CLOSE.digit, !reachable);
+        if (!reachable) {
           finishClose();
         } else if (!closed) {
           // the client polls again at once, or is paused for an upgrade and comes back on it
@@ -384,13 +346,13 @@ public final class EngineSession {
         }
       }
     }
-    if (ws != null && gone) {
-      ws.abort();
-    } else if (ws != null) {
+    if (ws != null && reachable) {
       ws.close(CloseCode.NORMAL); // after the frames already queued
+    } else if (ws != null) {
+      ws.abort();
     }
     if (notify != null) {
-      notify.onClose(reason);
+      notify.onClose(reason.text);
     }
   }
 

@@ -56,7 +56,7 @@ final class PollingTransport {
     }
     // two GETs at once: the client is broken, and engine.io closes the session
     HttpReplies.error(exchange, EngineError.BAD_REQUEST);
-    session.close(EngineSession.TRANSPORT_ERROR, false);
+    session.close(CloseReason.TRANSPORT_ERROR);
   }
 
   /** A POST: the packets of its body, in order. */
@@ -69,7 +69,7 @@ final class PollingTransport {
       packets = EngineCodec.decodePayload(body);
     } catch (ProtocolException e) {
       HttpReplies.error(exchange, EngineError.BAD_REQUEST);
-      session.close(EngineSession.PARSE_ERROR, false);
+      session.close(CloseReason.PARSE_ERROR);
       return;
     }
     synchronized (session) {

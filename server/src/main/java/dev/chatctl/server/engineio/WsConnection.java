@@ -108,10 +108,6 @@ public final class WsConnection {
     return connection.getIoThread();
   }
 
-  public String peerAddress() {
-    return String.valueOf(connection.getPeerAddress());
-  }
-
   /**
    * Runs {@code sends} with the flushes it causes gathered per I/O thread (see {@link FlushBatch}):
    * for a broadcast or the store's answers to a batch, from a thread that is not an I/O thread.
@@ -236,11 +232,6 @@ public final class WsConnection {
     if (schedule) {
       scheduleFlush();
     }
-  }
-
-  /** Frames waiting to be written, in bytes. */
-  public synchronized long queuedBytes() {
-    return out.bytes();
   }
 
   /**

@@ -23,10 +23,6 @@ final class WsWriteQueue {
     return bytes;
   }
 
-  long bytes() {
-    return bytes;
-  }
-
   /** Copies as much of the queue as fits into {@code buffer}, which is cleared first. */
   void fill(ByteBuffer buffer) {
     buffer.clear();
