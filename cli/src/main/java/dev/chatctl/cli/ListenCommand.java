@@ -76,10 +76,15 @@ public final class ListenCommand implements Callable<Integer> {
       if (e.isBlank()) {
         continue;
       }
-      if (e.equals("all") || e.equals("*")) {
+      String name = e.trim();
+      if (name.equals("all") || name.equals("*")) {
         wanted.addAll(ALL_EVENTS);
+      } else if (ALL_EVENTS.contains(name)) {
+        wanted.add(name);
       } else {
-        wanted.add(e.trim());
+        String suggestion = Suggestions.didYouMean(name, ALL_EVENTS);
+        throw new CommandFailure(ExitCodes.USAGE, "--events: the server sends no event '" + name + "'"
+            + (suggestion.isEmpty() ? " (known: all, " + String.join(", ", ALL_EVENTS) + ")" : suggestion));
       }
     }
     if (wanted.isEmpty()) {

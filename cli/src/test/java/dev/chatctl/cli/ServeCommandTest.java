@@ -44,6 +44,20 @@ class ServeCommandTest {
   }
 
   @Test
+  void aSecondServeOnTheSameDataDirectorySaysWhoHoldsIt() throws Exception {
+    try (ChatctlProcess first = ChatctlProcess.start(dir, Map.of(), "serve", "--port", "0", "--host", "127.0.0.1")) {
+      String line = first.awaitErrLine("listening on http://127.0.0.1:", 60);
+      assertNotNull(line, () -> String.join("\n", first.stderr()));
+      assertTrue(line.contains("chatctl ") && line.contains("database: embedded H2 database") && line.contains("tokens keyed by development secret"), line);
+      String port = line.replaceAll(".*listening on http://127\\.0\\.0\\.1:(\\d+).*", "$1");
+      ChatctlProcess second = ChatctlProcess.start(dir, Map.of(), "serve", "--port", "0");
+      assertEquals(ExitCodes.UNAVAILABLE, second.waitFor(60));
+      assertOneLine(second, "chatctl: the data directory data is in use by another chatctl serve (pid " + first.pid() + ", port " + port
+          + "); stop it, or give this one its own --data-dir");
+    }
+  }
+
+  @Test
   void aPortInUseIsOneLineAndExit3() throws Exception {
     try (ServerSocket taken = new ServerSocket(0)) {
       ChatctlProcess serve = ChatctlProcess.start(dir, Map.of(), "serve", "--port", String.valueOf(taken.getLocalPort()));

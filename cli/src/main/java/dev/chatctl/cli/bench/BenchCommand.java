@@ -6,6 +6,7 @@ import dev.chatctl.cli.Converters.AnyDuration;
 import dev.chatctl.cli.Converters.PositiveDuration;
 import dev.chatctl.cli.Converters.Rate;
 import dev.chatctl.cli.ExitCodes;
+import dev.chatctl.cli.GroupCommand;
 import dev.chatctl.cli.SecretOptions;
 import dev.chatctl.protocol.chat.ErrorCode;
 import java.io.PrintStream;
@@ -35,13 +36,7 @@ import picocli.CommandLine.Model.CommandSpec;
       BenchCommand.Presence.class
     },
     footer = ExitCodes.FOOTER)
-public final class BenchCommand implements Runnable {
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+public final class BenchCommand extends GroupCommand {
 
   /** Options every scenario takes. */
   static final class Common {
