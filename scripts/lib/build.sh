@@ -1,7 +1,7 @@
 # Keeps cli/target/chatctl.jar and its start-up cache up to date: sourced by ./chatctl.
-# chatctl_up_to_date ROOT CACHE JVM-OPTION...  builds the jar when a source is newer (with one
-# progress line per module), then makes the start-up cache CACHE for it when the JDK has an AOT
-# cache (25+) and it is missing or older than the jar. Two launchers started together build once.
+# chatctl_up_to_date ROOT CACHE SIDE JVM-OPTION...  builds the jar when a source is newer (with
+# one progress line per module), then makes the start-up cache CACHE of SIDE (serve or client)
+# when it is missing or older than the jar. Two launchers started together build once.
 
 chatctl_changed_since() { # ROOT FILE: a source of the jar (main sources, resources, build files) is newer than FILE
   [ -n "$(find "$1" \( -name target -o -name node_modules -o -name .git -o -name data -o -path '*/src/test' \) -prune -o \
@@ -33,7 +33,7 @@ chatctl_build() { # ROOT: mvn package, one line per module as it starts, the who
     case "$line" in
       *"[INFO] Building "*"["[0-9]*/[0-9]*"]"*)
         line="${line#*Building }"
-        echo "chatctl:   [${line##*[}  ${line% \[*}  ($((SECONDS - started)) s)" >&2 ;;
+        echo "chatctl:   [${line##*[} $(echo "${line% \[*}" | tr -s ' ') ($((SECONDS - started)) s)" >&2 ;;
     esac
   done
   if ! wait "$pid"; then
@@ -52,15 +52,15 @@ chatctl_cache_option() { # the JVM option that uses the start-up cache $1
   esac
 }
 
-chatctl_train() { # ROOT CACHE JVM-OPTION...: one training run that records the classes the commands use
-  local root="$1" cache="$2"
-  shift 2
-  echo "chatctl: making the start-up cache for this build (once per build, a few seconds)..." >&2
+chatctl_train() { # ROOT CACHE SIDE JVM-OPTION...: one training run that records the classes SIDE's commands use
+  local root="$1" cache="$2" side="$3"
+  shift 3
+  echo "chatctl: making the $side start-up cache for this build (once per build, a few seconds)..." >&2
   rm -f "$cache" "$cache.tmp"
   if [ "$JAVA_MAJOR" -ge 25 ]; then
-    "$JAVA_BIN" "$@" -XX:AOTCacheOutput="$cache.tmp" -Xlog:aot=error,cds=error -jar "$root/cli/target/chatctl.jar" train >/dev/null 2>&1 || true
+    "$JAVA_BIN" "$@" -XX:AOTCacheOutput="$cache.tmp" -Xlog:aot=error,cds=error -jar "$root/cli/target/chatctl.jar" train "$side" >/dev/null 2>&1 || true
   else
-    "$JAVA_BIN" "$@" -XX:ArchiveClassesAtExit="$cache.tmp" -Xlog:cds=error -jar "$root/cli/target/chatctl.jar" train >/dev/null 2>&1 || true
+    "$JAVA_BIN" "$@" -XX:ArchiveClassesAtExit="$cache.tmp" -Xlog:cds=error -jar "$root/cli/target/chatctl.jar" train "$side" >/dev/null 2>&1 || true
   fi
   if [ -s "$cache.tmp" ]; then
     mv -f "$cache.tmp" "$cache"
@@ -71,9 +71,9 @@ chatctl_train() { # ROOT CACHE JVM-OPTION...: one training run that records the 
   fi
 }
 
-chatctl_up_to_date() { # ROOT CACHE JVM-OPTION...
-  local root="$1" cache="$2"
-  shift 2
+chatctl_up_to_date() { # ROOT CACHE SIDE JVM-OPTION...
+  local root="$1" cache="$2" side="$3"
+  shift 3
   local want_cache=1
   [ "${CHATCTL_AOT:-on}" = off ] && want_cache=0
   needs_cache() { [ "$want_cache" = 1 ] && { [ ! -f "$cache" ] || [ "$root/cli/target/chatctl.jar" -nt "$cache" ]; } && [ ! "$cache.failed" -nt "$root/cli/target/chatctl.jar" ]; }
@@ -83,7 +83,7 @@ chatctl_up_to_date() { # ROOT CACHE JVM-OPTION...
       flock 9
     fi
     if chatctl_stale "$root"; then chatctl_build "$root"; fi
-    if needs_cache; then chatctl_train "$root" "$cache" "$@"; fi
+    if needs_cache; then chatctl_train "$root" "$cache" "$side" "$@"; fi
     if command -v flock >/dev/null 2>&1; then
       flock -u 9
       exec 9>&-

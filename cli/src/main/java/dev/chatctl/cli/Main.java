@@ -5,7 +5,9 @@ import dev.chatctl.util.BuildInfo;
 import dev.chatctl.util.ConfigException;
 import dev.chatctl.util.UnavailableException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -22,22 +24,30 @@ import picocli.CommandLine.UnmatchedArgumentException;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "A Socket.IO chat server, drop-in for a Next.js chat app's Node.js server, with a terminal client, script commands, admin commands and a load generator.",
-    footer = {"%nExamples:", "  chatctl serve", "  chatctl connect --user alice", ExitCodes.FOOTER},
-    subcommands = {
-      ServeCommand.class,
-      ConnectCommand.class,
-      SendCommand.class,
-      ListenCommand.class,
-      OnlineCommand.class,
-      TokenCommand.class,
-      UsersCommand.class,
-      DbCommand.class,
-      BenchCommand.class,
-      CompletionCommand.class,
-      CommandLine.HelpCommand.class,
-      TrainCommand.class
-    })
+    footer = {"%nExamples:", "  chatctl serve", "  chatctl connect --user alice", ExitCodes.FOOTER})
 public final class Main extends GroupCommand {
+
+  /**
+   * The subcommands, in the order help lists them. Only the one a command line names is built
+   * (picocli reads every annotation of a command it builds, which costs a one-shot command's
+   * start-up); help, completion and a mistyped name get them all.
+   */
+  static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("serve", ServeCommand.class);
+    COMMANDS.put("connect", ConnectCommand.class);
+    COMMANDS.put("send", SendCommand.class);
+    COMMANDS.put("listen", ListenCommand.class);
+    COMMANDS.put("online", OnlineCommand.class);
+    COMMANDS.put("token", TokenCommand.class);
+    COMMANDS.put("users", UsersCommand.class);
+    COMMANDS.put("db", DbCommand.class);
+    COMMANDS.put("bench", BenchCommand.class);
+    COMMANDS.put("completion", CompletionCommand.class);
+    COMMANDS.put("help", CommandLine.HelpCommand.class);
+    COMMANDS.put("train", TrainCommand.class);
+  }
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -47,7 +57,7 @@ public final class Main extends GroupCommand {
   public static int run(String... args) {
     System.setProperty("org.jooq.no-logo", "true");
     System.setProperty("org.jooq.no-tips", "true");
-    return commandLine().execute(args);
+    return commandLine(args.length > 0 ? args[0] : null).execute(args);
   }
 
   /** Routes java.util.logging (H2, JLine) through SLF4J; done by the commands that need logging. */
@@ -56,8 +66,20 @@ public final class Main extends GroupCommand {
     SLF4JBridgeHandler.install();
   }
 
+  /** The whole command line, every subcommand built. */
   public static CommandLine commandLine() {
+    return commandLine(null);
+  }
+
+  /** The command line for arguments that start with {@code first}: only that subcommand when it names one. */
+  static CommandLine commandLine(String first) {
     CommandLine cli = new CommandLine(new Main());
+    boolean one = first != null && COMMANDS.containsKey(first) && !first.equals("help") && !first.equals("completion");
+    for (Map.Entry<String, Class<?>> command : COMMANDS.entrySet()) {
+      if (!one || command.getKey().equals(first)) {
+        cli.addSubcommand(command.getKey(), command.getValue());
+      }
+    }
     everyCommand(cli, c -> c.getCommandSpec().versionProvider(new Version()));
     cli.setUsageHelpAutoWidth(true);
     cli.setExecutionExceptionHandler(

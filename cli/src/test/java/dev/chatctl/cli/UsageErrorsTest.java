@@ -63,8 +63,8 @@ class UsageErrorsTest {
   @Test
   void durationsAreCheckedByTheirOption() {
     oneLine(run("send", "--token", "t", "--to", "bob", "--text", "x", "--timeout", "soon"), 2,
-        "chatctl: Invalid value for option '--timeout': 'soon' is not a duration (like 500ms, 90s, 30m, 24h, 2d, or seconds); see `chatctl send --help`");
-    oneLine(run("token", "--user", "a", "--ttl", "0s"), 2, "chatctl: Invalid value for option '--ttl': '0s' must be longer than zero; see `chatctl token --help`");
+        "chatctl: invalid value for option '--timeout': 'soon' is not a duration (like 500ms, 90s, 30m, 24h, 2d, or seconds); see `chatctl send --help`");
+    oneLine(run("token", "--user", "a", "--ttl", "0s"), 2, "chatctl: invalid value for option '--ttl': '0s' must be longer than zero; see `chatctl token --help`");
   }
 
   @Test
@@ -103,7 +103,7 @@ class UsageErrorsTest {
     oneLine(run("serve", "--data-dir", file.toString(), "--secret", "x".repeat(32), "--port", "0"), 2,
         "chatctl: cannot use the data directory " + file + ": a file is in the way: " + file + " (set --data-dir or CHATCTL_DATA_DIR to a writable directory)");
     oneLine(run("users", "list", "--data-dir", file.resolve("sub").toString()), 2,
-        "chatctl: cannot use the data directory " + file.resolve("sub") + ": a file is in the way: " + file + " (set --data-dir or CHATCTL_DATA_DIR to a writable directory)");
+        "chatctl: cannot use the data directory " + file.resolve("sub") + ": not a directory: " + file.resolve("sub") + " (set --data-dir or CHATCTL_DATA_DIR to a writable directory)");
   }
 
   @Test
