@@ -31,13 +31,17 @@ import picocli.CommandLine.Spec;
     name = "listen",
     mixinStandardHelpOptions = true,
     description = {
-      "Connects and prints each event as one JSON line: {\"event\":NAME,\"data\":PAYLOAD}.",
-      "Offline messages arrive first. With --count N: exits 0 after N events, 3 when --timeout",
-      "(default 30s) passes first. Without --count: runs until --timeout (then exits 0) or Ctrl-C.",
-      "A dropped connection is re-established and recovered (nothing is missed or repeated).",
-      "Status lines go to standard error."
+      "Connects and prints each event as one JSON line: {\"event\":NAME,\"data\":PAYLOAD}. Offline messages arrive first.",
+      "With --count N it exits 0 after N events, 3 when --timeout (default 30s) passes first; without, it runs until "
+          + "--timeout (then exits 0) or Ctrl-C. A dropped connection is re-established and recovered: nothing is missed "
+          + "or repeated. Status lines go to standard error."
     },
-    footer = ExitCodes.FOOTER)
+    footer = {
+      "%nExamples:",
+      "  chatctl listen --user bob --count 1 --timeout 30s",
+      "  chatctl listen --user ops --events user:online,user:offline",
+      ExitCodes.FOOTER
+    })
 public final class ListenCommand implements Callable<Integer> {
 
   /** The server-to-client events of the contract. */
