@@ -18,6 +18,7 @@ import dev.chatctl.protocol.socketio.SocketCodec;
 import dev.chatctl.protocol.socketio.SocketPacket;
 import dev.chatctl.server.auth.AuthResult;
 import dev.chatctl.server.auth.Identity;
+import dev.chatctl.server.auth.RefusedConnects;
 import dev.chatctl.server.auth.TokenSources;
 import dev.chatctl.server.auth.TokenVerifier;
 import dev.chatctl.server.engineio.HandshakeRequest;
@@ -37,6 +38,7 @@ import dev.chatctl.server.store.UserStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -68,6 +70,8 @@ public final class ChatService implements NamespaceHandler {
   private static final int KNOWN_USERS_LIMIT = 200_000;
 
   private final TokenVerifier verifier;
+  /** Refused connects as a summary line at INFO, at most one a minute. */
+  private final RefusedConnects refusedConnects = new RefusedConnects(log, Duration.ofMinutes(1));
   private final StoreWriter writer;
   private final Database database;
   private final Presence presence;
@@ -104,6 +108,7 @@ public final class ChatService implements NamespaceHandler {
     if (result instanceof AuthResult.Refused refused) {
       metrics.authFailure(refused.code());
       log.debug("refused a connect from {}: {} ({})", request.remoteAddress(), refused.code(), refused.reason());
+      refusedConnects.record(refused.code().name(), refused.reason());
       return CompletableFuture.completedFuture(refusal("Authentication error", refused.code()));
     }
     Identity token = ((AuthResult.Valid) result).identity();
