@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Black-box contract test of the chatctl wire contract (shared/PROTOCOL.md: Transport,
+// Black-box contract test of the chatctl wire contract (docs/PROTOCOL.md: Transport,
 // Authentication, Events, Rules for message:send, HTTP; not Delivery). It drives any server of the
 // contract with the real socket.io-client, plus raw HTTP and `ws` where the client library hides
 // the wire.
@@ -8,15 +8,16 @@
 //                     [--only SUBSTRING ...] [--skip SUBSTRING ...] [--timeout-ms 5000] [--list]
 //
 // One line per check (`ok - name`, `not ok - name: reason`, `ok - name # SKIP reason`), then
-// `# passed N, failed M, skipped K`. Exit code 0 only when nothing failed. Checks the reference
-// peer (shared/peer) does not implement carry `[not-in-peer]` in their names.
+// `# passed N, failed M, skipped K` (machine lines too with CHECK_REPORT=1, as harness.mjs
+// describes). Exit code 0 only when nothing failed. Checks the reference peer (shared/peer) does
+// not implement carry `[not-in-peer]` in their names.
 import crypto from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { parseArgs } from 'node:util';
 import jwt from 'jsonwebtoken';
 import { io } from 'socket.io-client';
-import { configure, checks, check, CheckFailure, fail, show, eq, ok, keysEq, runCheck, next, quiet, sleep, emitAck, disconnectAndWait } from './harness.mjs';
+import { configure, checks, check, CheckFailure, fail, show, eq, ok, keysEq, runChecks, exitWith, next, quiet, sleep, emitAck, disconnectAndWait } from './harness.mjs';
 import WebSocket from 'ws';
 
 // ---------------------------------------------------------------- options
@@ -58,43 +59,16 @@ const RUN = crypto.randomBytes(4).toString('hex'); // fresh ids each run: reruns
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 async function main() {
-  const only = opt.only.map((s) => s.toLowerCase());
-  const skip = opt.skip.map((s) => s.toLowerCase());
   if (opt.list) {
     for (const c of checks) console.log(c.name);
     return 0;
   }
-  let passed = 0;
-  let failed = 0;
-  let skipped = 0;
-  const started = Date.now();
-  console.log(`# chatctl contract test against ${BASE} (run ${RUN})`);
-  for (const c of checks) {
-    const lower = c.name.toLowerCase();
-    let reason = null;
-    if (only.length && !only.some((s) => lower.includes(s))) {
-      skipped++; // counted, not listed: --only is for running a few checks
-      continue;
-    }
-    if (skip.some((s) => lower.includes(s))) reason = 'skipped by --skip';
-    else if (c.needsOrigin && !ALLOWED_ORIGIN) reason = 'needs --origin-allowed';
-    if (reason) {
-      skipped++;
-      console.log(`ok - ${c.name} # SKIP ${reason}`);
-      continue;
-    }
-    const error = await runCheck(c);
-    if (error === null) {
-      passed++;
-      console.log(`ok - ${c.name}`);
-    } else {
-      failed++;
-      console.log(`not ok - ${c.name}: ${error.replace(/\s*\n\s*/g, ' ')}`);
-    }
-  }
-  console.log(`# ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  console.log(`# passed ${passed}, failed ${failed}, skipped ${skipped}`);
-  return failed === 0 ? 0 : 1;
+  return runChecks({
+    title: `chatctl contract test against ${BASE} (run ${RUN})`,
+    only: opt.only.map((s) => s.toLowerCase()),
+    skip: opt.skip.map((s) => s.toLowerCase()),
+    skipReason: (c) => (c.needsOrigin && !ALLOWED_ORIGIN ? 'needs --origin-allowed' : null),
+  });
 }
 
 // ---------------------------------------------------------------- tokens
@@ -1190,11 +1164,4 @@ check('origins: disallowed origin, socket.io-client cannot connect', async (ctx)
 }, { needsOrigin: true });
 
 // ---------------------------------------------------------------- go
-process.on('unhandledRejection', () => {}); // a check that timed out may leave a rejected wait behind
-main().then((code) => {
-  process.exitCode = code;
-  setTimeout(() => process.exit(code), 200).unref(); // do not wait for lingering polling requests
-}, (err) => {
-  console.error(err);
-  process.exit(2);
-});
+exitWith(main);

@@ -20,8 +20,9 @@
 //
 // Each run starts the server from a fresh scratch directory (kept, with the server's log, when
 // the run fails or with --keep). Users are random per run, so runs can share a database.
-// Output: one line per check (`ok - name` / `not ok - name: reason`), comment lines with the
-// numbers of each run, then `# passed N, failed M, skipped 0`. Exit code 0 only when nothing failed.
+// Output: one line per check (`ok - name` / `not ok - name: reason`; machine lines too with
+// CHECK_REPORT=1, as harness.mjs describes), comment lines with the numbers of each run, then
+// `# passed N, failed M, skipped 0`. Exit code 0 only when nothing failed.
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -33,6 +34,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import jwt from 'jsonwebtoken';
 import { io } from 'socket.io-client';
+import { exitWith, plan, report, summary } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { values: opt } = parseArgs({
@@ -274,16 +276,18 @@ async function history(socket, withUserId) {
 }
 
 // ---------------------------------------------------------------- one run
-const results = { passed: 0, failed: 0 };
-function report(name, error) {
-  if (error) {
-    results.failed++;
-    console.log(`not ok - ${name}: ${String(error).replace(/\s*\n\s*/g, ' ')}`);
-  } else {
-    results.passed++;
-    console.log(`ok - ${name}`);
-  }
-}
+// The checks of one run, named once: announced when the run starts, reported at its end.
+const VERDICTS = {
+  arrived: 'every confirmed message reached the recipient',
+  once: 'no message reached the recipient twice (confirmed or not; by id and by clientMessageId)',
+  same: 'each received message is the stored one that was confirmed',
+  order: 'per-sender order',
+  offsets: 'every message:receive carries a string offset, all distinct',
+  recovered: 'the recipient recovered its session (same pid) on every reconnect',
+  retried: 'a retried clientMessageId is answered with the message stored first',
+  refused: 'no send refused', // SIGKILL only: a clean stop may refuse sends while it stops
+  history: 'message:history holds every confirmed message once, in send order',
+};
 
 async function oneRun(n) {
   const run = `${crypto.randomBytes(3).toString('hex')}${n}`;
@@ -292,7 +296,8 @@ async function oneRun(n) {
   const secret = crypto.randomBytes(24).toString('base64url');
   const env = { ...process.env };
   for (const k of ['DATABASE_URL', 'CHATCTL_DATA_DIR', 'NEXTAUTH_URL', 'CORS_ORIGINS', 'AUTH_SECRET', 'RECOVERY_WINDOW', 'MAX_MESSAGE_LENGTH', 'HOST']) delete env[k];
-  Object.assign(env, { NEXTAUTH_SECRET: secret, WS_PORT: String(port), CHATCTL_DATA_DIR: path.join(dir, 'data') });
+  // MESSAGE_RATE_LIMIT=0: the senders flood on purpose (the rate limit is checked by limits.mjs)
+  Object.assign(env, { NEXTAUTH_SECRET: secret, WS_PORT: String(port), CHATCTL_DATA_DIR: path.join(dir, 'data'), MESSAGE_RATE_LIMIT: '0' });
   if (opt['database-url']) env.DATABASE_URL = opt['database-url'];
   const server = new Server(dir, port, env);
   const url = `http://127.0.0.1:${port}`;
@@ -302,8 +307,9 @@ async function oneRun(n) {
   let ok = true;
   const check = (name, error) => {
     if (error) ok = false;
-    report(`${prefix}: ${name}`, error);
+    report(`${prefix}: ${name}`, error ?? null);
   };
+  plan(Object.entries(VERDICTS).filter(([k]) => k !== 'refused' || SIGNAL === 'SIGKILL').map(([, name]) => `${prefix}: ${name}`));
   try {
     await server.start();
     const r = user(secret, run, 'recipient');
@@ -350,30 +356,30 @@ async function oneRun(n) {
         if (got && (got.m.clientMessageId !== m.clientMessageId || got.m.content !== m.content || got.m.senderId !== s.user.id)) wrong.push({ sent: m, got: got.m });
       }
     }
-    check('every confirmed message reached the recipient', missing.length ? `${missing.length} of ${confirmedIds.size} confirmed messages never arrived, e.g. ${missing.slice(0, 10).join(', ')} (kills: ${JSON.stringify(kills)})` : null);
+    check(VERDICTS.arrived, missing.length ? `${missing.length} of ${confirmedIds.size} confirmed messages never arrived, e.g. ${missing.slice(0, 10).join(', ')} (kills: ${JSON.stringify(kills)})` : null);
     const twice = [...byId].filter(([, c]) => c > 1);
     const byCmid = new Map();
     for (const g of rec.got) byCmid.set(g.m?.clientMessageId, (byCmid.get(g.m?.clientMessageId) ?? 0) + 1);
     const cmidTwice = [...byCmid].filter(([, c]) => c > 1);
-    check('no message reached the recipient twice (confirmed or not; by id and by clientMessageId)',
+    check(VERDICTS.once,
       twice.length || cmidTwice.length ? `${twice.length} ids and ${cmidTwice.length} clientMessageIds more than once, e.g. ${JSON.stringify(cmidTwice.slice(0, 5))}` : null);
-    check('each received message is the stored one that was confirmed', wrong.length ? `${wrong.length} differ, e.g. ${JSON.stringify(wrong[0])}` : null);
+    check(VERDICTS.same, wrong.length ? `${wrong.length} differ, e.g. ${JSON.stringify(wrong[0])}` : null);
     const disorder = [];
     for (const s of senders) {
       const seq = rec.got.filter((g) => g.m?.senderId === s.user.id).map((g) => Number(g.m.clientMessageId.slice(s.tag.length + 1)));
       for (let k = 1; k < seq.length; k++) if (seq[k] <= seq[k - 1]) disorder.push(`${s.tag}: #${seq[k]} after #${seq[k - 1]}`);
     }
-    check('per-sender order', disorder.length ? `${disorder.length} out of order, e.g. ${disorder.slice(0, 5).join('; ')}` : null);
+    check(VERDICTS.order, disorder.length ? `${disorder.length} out of order, e.g. ${disorder.slice(0, 5).join('; ')}` : null);
     const offsets = rec.got.map((g) => g.offset);
     const badOffsets = offsets.filter((o) => typeof o !== 'string' || o === '').length;
-    check('every message:receive carries a string offset, all distinct', badOffsets || new Set(offsets).size !== offsets.length ? `${badOffsets} without a string offset, ${offsets.length - new Set(offsets).size} repeated` : null);
+    check(VERDICTS.offsets, badOffsets || new Set(offsets).size !== offsets.length ? `${badOffsets} without a string offset, ${offsets.length - new Set(offsets).size} repeated` : null);
     const reconnects = rec.connects.slice(1);
     const notRecovered = reconnects.filter((c) => c.recovered !== true || c.pid !== rec.connects[0].pid);
-    check('the recipient recovered its session (same pid) on every reconnect', reconnects.length < kills.length ? `only ${reconnects.length} reconnects for ${kills.length} kills` : notRecovered.length ? `${notRecovered.length} of ${reconnects.length} reconnects not recovered: ${JSON.stringify(rec.connects)}` : null);
+    check(VERDICTS.recovered, reconnects.length < kills.length ? `only ${reconnects.length} reconnects for ${kills.length} kills` : notRecovered.length ? `${notRecovered.length} of ${reconnects.length} reconnects not recovered: ${JSON.stringify(rec.connects)}` : null);
     const mismatches = senders.flatMap((s) => s.mismatches);
-    check('a retried clientMessageId is answered with the message stored first', mismatches.length ? `${mismatches.length} retries answered with another message, e.g. ${JSON.stringify(mismatches[0])}` : null);
+    check(VERDICTS.retried, mismatches.length ? `${mismatches.length} retries answered with another message, e.g. ${JSON.stringify(mismatches[0])}` : null);
     const refusals = senders.flatMap((s) => s.refusals);
-    if (SIGNAL === 'SIGKILL') check('no send refused', refusals.length ? `${refusals.length} refused, e.g. ${JSON.stringify(refusals[0])}` : null);
+    if (SIGNAL === 'SIGKILL') check(VERDICTS.refused, refusals.length ? `${refusals.length} refused, e.g. ${JSON.stringify(refusals[0])}` : null);
     else if (refusals.length) console.log(`# ${prefix}: ${refusals.length} sends refused while the server stopped (sent again after the restart), e.g. ${JSON.stringify(refusals[0])}`);
     let historyError = null;
     for (const s of senders) {
@@ -386,7 +392,7 @@ async function oneRun(n) {
       const unordered = seq.filter((v, k) => k > 0 && v <= seq[k - 1]).length;
       if (dup || absent || unordered) historyError = `${historyError ? `${historyError}; ` : ''}${s.tag}: history of ${h.length} messages: ${dup} stored twice, ${absent} confirmed ones absent, ${unordered} out of order`;
     }
-    check('message:history holds every confirmed message once, in send order', historyError);
+    check(VERDICTS.history, historyError);
     const unconfirmedDelivered = rec.got.length - [...byId.keys()].filter((id) => confirmedIds.has(id)).length;
     console.log(`# ${prefix}: ${SENDERS} senders x ${MESSAGES} messages, ${kills.length} ${SIGNAL}s at ${kills.map((k) => `${k.confirmed} confirmed/${k.inFlight} in flight`).join(', ') || '-'}; ` +
       `${confirmedIds.size} confirmed, ${rec.got.length} received (${unconfirmedDelivered} never confirmed), ` +
@@ -406,16 +412,9 @@ async function oneRun(n) {
 
 async function main() {
   console.log(`# chatctl ${SIGNAL === 'SIGKILL' ? 'kill -9' : SIGNAL} test: ${opt.chatctl} serve, ${opt['database-url'] ? 'DATABASE_URL given' : 'embedded database'}, ${RUNS} run(s)`);
+  const started = Date.now();
   for (let n = 1; n <= RUNS; n++) await oneRun(n);
-  console.log(`# passed ${results.passed}, failed ${results.failed}, skipped 0`);
-  return results.failed === 0 ? 0 : 1;
+  return summary(started);
 }
 
-process.on('unhandledRejection', () => {});
-main().then((code) => {
-  process.exitCode = code;
-  setTimeout(() => process.exit(code), 200).unref();
-}, (err) => {
-  console.error(err);
-  process.exit(2);
-});
+exitWith(main);

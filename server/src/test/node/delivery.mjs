@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Black-box test of the "Delivery" section of the chatctl wire contract (shared/PROTOCOL.md):
+// Black-box test of the "Delivery" section of the chatctl wire contract (docs/PROTOCOL.md):
 // offline delivery, delivered-once, message:delivered / message:read receipts, connection state
 // recovery as socket.io-client 4.6+ speaks it, message:history and conversation:list. It drives
 // any server of the contract with the real socket.io-client; a small TCP proxy (node:net) plays a
@@ -12,7 +12,8 @@
 //                     [--timing]                a comment line with each check's duration
 //
 // One line per check (`ok - name`, `not ok - name: reason`, `ok - name # SKIP reason`), then
-// `# passed N, failed M, skipped K`. Exit code 0 only when nothing failed. CHECK_DEBUG=1 prints
+// `# passed N, failed M, skipped K` (machine lines too with CHECK_REPORT=1, as harness.mjs
+// describes). Exit code 0 only when nothing failed. CHECK_DEBUG=1 prints
 // each step of each check with its time.
 //
 // Restart protocol (--restart-via-stdio): at the point of a restart the script prints the line
@@ -26,7 +27,7 @@ import readline from 'node:readline';
 import { parseArgs, isDeepStrictEqual } from 'node:util';
 import jwt from 'jsonwebtoken';
 import { io } from 'socket.io-client';
-import { configure, QUIET, checks, check, CheckFailure, fail, show, eq, ok, keysEq, runCheck, next, quiet, sleep, emitAck, disconnectAndWait } from './harness.mjs';
+import { configure, QUIET, checks, check, CheckFailure, fail, show, eq, ok, keysEq, runChecks, exitWith, next, quiet, sleep, emitAck, disconnectAndWait } from './harness.mjs';
 
 // ---------------------------------------------------------------- options
 const { values: opt } = parseArgs({
@@ -72,46 +73,17 @@ const MESSAGE_KEYS = ['id', 'senderId', 'recipientId', 'content', 'sessionId', '
 const STORED_KEYS = [...MESSAGE_KEYS, 'deliveredAt', 'readAt'];
 
 async function main() {
-  const only = opt.only.map((s) => s.toLowerCase());
-  const skip = opt.skip.map((s) => s.toLowerCase());
   if (opt.list) {
     for (const c of checks) console.log(c.name);
     return 0;
   }
-  let passed = 0;
-  let failed = 0;
-  let skipped = 0;
-  const started = Date.now();
-  console.log(`# chatctl delivery test against ${BASE} (run ${RUN})`);
-  for (const c of checks) {
-    const lower = c.name.toLowerCase();
-    let reason = null;
-    if (only.length && !only.some((s) => lower.includes(s))) {
-      skipped++; // counted, not listed: --only is for running a few checks
-      continue;
-    }
-    if (skip.some((s) => lower.includes(s))) reason = 'skipped by --skip';
-    else if (c.needsWindow && RECOVERY_WINDOW_S === null) reason = 'needs --recovery-window-s';
-    else if (c.needsRestart && !opt['restart-via-stdio']) reason = 'needs --restart-via-stdio';
-    if (reason) {
-      skipped++;
-      console.log(`ok - ${c.name} # SKIP ${reason}`);
-      continue;
-    }
-    const t0 = Date.now();
-    const error = await runCheck(c);
-    if (opt.timing) console.log(`# ${Date.now() - t0} ms`);
-    if (error === null) {
-      passed++;
-      console.log(`ok - ${c.name}`);
-    } else {
-      failed++;
-      console.log(`not ok - ${c.name}: ${error.replace(/\s*\n\s*/g, ' ')}`);
-    }
-  }
-  console.log(`# ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  console.log(`# passed ${passed}, failed ${failed}, skipped ${skipped}`);
-  return failed === 0 ? 0 : 1;
+  return runChecks({
+    title: `chatctl delivery test against ${BASE} (run ${RUN})`,
+    only: opt.only.map((s) => s.toLowerCase()),
+    skip: opt.skip.map((s) => s.toLowerCase()),
+    skipReason: (c) => (c.needsWindow && RECOVERY_WINDOW_S === null ? 'needs --recovery-window-s' : c.needsRestart && !opt['restart-via-stdio'] ? 'needs --restart-via-stdio' : null),
+    timing: opt.timing,
+  });
 }
 
 // ---------------------------------------------------------------- users and tokens
@@ -1330,11 +1302,4 @@ check('restart: a session recovers across a restart (pid and offset kept by the 
 }, { needsRestart: true, timeoutMs: 60_000 });
 
 // ---------------------------------------------------------------- go
-process.on('unhandledRejection', () => {}); // a check that timed out may leave a rejected wait behind
-main().then((code) => {
-  process.exitCode = code;
-  setTimeout(() => process.exit(code), 200).unref(); // do not wait for lingering polling requests
-}, (err) => {
-  console.error(err);
-  process.exit(2);
-});
+exitWith(main);

@@ -54,13 +54,17 @@ public final class ConnectCommand implements Callable<Integer> {
   @Option(names = "--no-color", description = "No colours (also when NO_COLOR is set).")
   boolean noColor;
 
+  @Option(names = "--all-presence", description = "Show everybody coming and going (default: only people you talk or talked with).")
+  boolean allPresence;
+
   @Override
   public Integer call() throws InterruptedException {
     Duration limit = timeout;
     ClientOptions options = connection.clientOptions(limit).withConnectTimeout(limit).withRequestTimeout(ClientOptions.DEFAULT_REQUEST_TIMEOUT);
     Directory directory = new Directory();
     ConsoleIO io = interactive() ? terminal(directory) : new PlainIO(System.in, System.out, outputCharset());
-    try (ChatConsole console = new ChatConsole(io, options, directory, connection.userId(), to, ZoneId.systemDefault())) {
+    ChatConsole.Options consoleOptions = new ChatConsole.Options(allPresence, connection.user != null); // --user mints tokens
+    try (ChatConsole console = new ChatConsole(io, options, directory, connection.userId(), to, ZoneId.systemDefault(), consoleOptions)) {
       try {
         console.connect(limit);
       } catch (ClientException e) {

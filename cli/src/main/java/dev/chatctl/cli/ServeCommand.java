@@ -4,7 +4,6 @@ import dev.chatctl.cli.Converters.AnyDuration;
 import dev.chatctl.server.ChatServer;
 import dev.chatctl.server.config.DatabaseUrl;
 import dev.chatctl.server.config.ServerConfig;
-import dev.chatctl.util.Durations;
 import dev.chatctl.util.Secret;
 import dev.chatctl.util.Settings;
 import java.time.Duration;
@@ -69,6 +68,36 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Development mode, through the ./chatctl launcher: rebuilds and restarts when a source changes, human logs.")
   boolean dev;
 
+  @Option(names = "--headers-timeout", paramLabel = "DURATION", converter = AnyDuration.class, description = "Time for a request's headers, from its first byte (HEADERS_TIMEOUT, default 30s).")
+  Duration headersTimeout;
+
+  @Option(names = "--idle-connection-timeout", paramLabel = "DURATION", converter = AnyDuration.class, description = "Time a connection may stay open without a request (IDLE_CONNECTION_TIMEOUT, default 30s).")
+  Duration idleConnectionTimeout;
+
+  @Option(names = "--request-timeout", paramLabel = "DURATION", converter = AnyDuration.class, description = "Time for a request's body once its headers are in (REQUEST_TIMEOUT, default 120s).")
+  Duration requestTimeout;
+
+  @Option(names = "--max-connections", paramLabel = "N", description = "Open connections at most (MAX_CONNECTIONS, default 90%% of the open-file limit).")
+  Integer maxConnections;
+
+  @Option(names = "--max-connections-per-ip", paramLabel = "N", description = "Open connections from one client address at most, 0: no limit; loopback is exempt (MAX_CONNECTIONS_PER_IP, default 1000).")
+  Integer maxConnectionsPerIp;
+
+  @Option(names = "--max-heap", paramLabel = "SIZE", description = "Heap ceiling: 256m, 2g (CHATCTL_MAX_HEAP, default 512m); applied by the ./chatctl launcher, which starts the JVM.")
+  String maxHeap;
+
+  @Option(names = "--message-rate-limit", paramLabel = "N", description = "message:send per second per user, 0 for no limit (MESSAGE_RATE_LIMIT, default 20).")
+  Integer messageRateLimit;
+
+  @Option(names = "--message-rate-burst", paramLabel = "N", description = "Sends a user may make at once before the rate applies (MESSAGE_RATE_BURST, default 100).")
+  Integer messageRateBurst;
+
+  @Option(names = "--max-in-flight", paramLabel = "N", description = "Requests a socket may have unanswered before it is not read (MAX_IN_FLIGHT, default 64).")
+  Integer maxInFlight;
+
+  @Option(names = "--store-timeout", paramLabel = "DURATION", converter = AnyDuration.class, description = "How long a request waits for the database before UNAVAILABLE (STORE_TIMEOUT, default 5s).")
+  Duration storeTimeout;
+
   @Override
   public Integer call() throws InterruptedException {
     if (dev) {
@@ -84,7 +113,16 @@ public final class ServeCommand implements Callable<Integer> {
     SettingsOptions.put(flags, "CORS_ORIGINS", corsOrigins);
     SettingsOptions.put(flags, "NEXTAUTH_URL", nextAuthUrl);
     SettingsOptions.put(flags, "MAX_MESSAGE_LENGTH", maxMessageLength);
-    SettingsOptions.put(flags, "RECOVERY_WINDOW", recoveryWindow == null ? null : Durations.format(recoveryWindow));
+    SettingsOptions.put(flags, "RECOVERY_WINDOW", recoveryWindow);
+    SettingsOptions.put(flags, "HEADERS_TIMEOUT", headersTimeout);
+    SettingsOptions.put(flags, "IDLE_CONNECTION_TIMEOUT", idleConnectionTimeout);
+    SettingsOptions.put(flags, "REQUEST_TIMEOUT", requestTimeout);
+    SettingsOptions.put(flags, "MAX_CONNECTIONS", maxConnections);
+    SettingsOptions.put(flags, "MAX_CONNECTIONS_PER_IP", maxConnectionsPerIp);
+    SettingsOptions.put(flags, "MESSAGE_RATE_LIMIT", messageRateLimit);
+    SettingsOptions.put(flags, "MESSAGE_RATE_BURST", messageRateBurst);
+    SettingsOptions.put(flags, "MAX_IN_FLIGHT", maxInFlight);
+    SettingsOptions.put(flags, "STORE_TIMEOUT", storeTimeout);
     Settings all = settings.settings(flags);
     ServerConfig config = ServerConfig.from(all);
     String weak = Secret.resolve(all, false).warning();
@@ -101,6 +139,7 @@ public final class ServeCommand implements Callable<Integer> {
         : null;
     try {
       ChatServer server = ChatServer.start(config);
+      log.info("heap ceiling {} MB (CHATCTL_MAX_HEAP)", Runtime.getRuntime().maxMemory() >> 20);
       if (held != null) {
         held.describe("pid " + ProcessHandle.current().pid() + ", port " + server.port());
       }

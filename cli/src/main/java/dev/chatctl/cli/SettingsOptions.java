@@ -1,5 +1,7 @@
 package dev.chatctl.cli;
 
+import dev.chatctl.util.Durations;
+import java.time.Duration;
 import dev.chatctl.server.config.DatabaseUrl;
 import dev.chatctl.util.Secret;
 import dev.chatctl.util.Settings;
@@ -65,6 +67,8 @@ public final class SettingsOptions {
       if (!list.isEmpty()) {
         flags.put(key, String.join(",", list.stream().map(String::valueOf).toList()));
       }
+    } else if (value instanceof Duration d) {
+      flags.put(key, Durations.format(d));
     } else if (value != null) {
       flags.put(key, String.valueOf(value));
     }

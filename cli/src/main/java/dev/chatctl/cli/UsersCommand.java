@@ -1,8 +1,8 @@
 package dev.chatctl.cli;
 
 import dev.chatctl.protocol.Json;
+import dev.chatctl.server.chat.Wire;
 import dev.chatctl.server.store.Database;
-import dev.chatctl.server.store.StoredMessage;
 import dev.chatctl.server.store.UserRecord;
 import dev.chatctl.server.store.UserStore;
 import java.io.PrintWriter;
@@ -89,7 +89,7 @@ public final class UsersCommand extends GroupCommand {
         java.util.List<UserRecord> users = UserStore.all(db.dsl(), limit);
         if (json) {
           for (UserRecord u : users) {
-            out.println(Json.write(new UserLine(u.id(), u.name(), u.email(), u.image(), StoredMessage.iso(u.createdAt()))));
+            out.println(Json.write(new UserLine(u.id(), u.name(), u.email(), u.image(), Wire.iso(u.createdAt()))));
           }
         } else {
           out.printf("%-30s %-24s %s%n", "ID", "NAME", "EMAIL");

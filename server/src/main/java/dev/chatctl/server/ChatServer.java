@@ -1,19 +1,23 @@
 package dev.chatctl.server;
 
-import dev.chatctl.util.Throwables;
+import dev.chatctl.protocol.socketio.SocketPacket;
 import dev.chatctl.server.auth.TokenVerifier;
 import dev.chatctl.server.chat.ChatService;
-import dev.chatctl.server.chat.Presence;
-import dev.chatctl.util.UnavailableException;
-import dev.chatctl.util.BuildInfo;
-import dev.chatctl.util.Durations;
+import dev.chatctl.server.config.ChatLimits;
 import dev.chatctl.server.config.ServerConfig;
 import dev.chatctl.server.engineio.EngineIoServer;
 import dev.chatctl.server.http.HealthHandlers;
+import dev.chatctl.server.http.HttpListener;
 import dev.chatctl.server.http.OriginGate;
+import dev.chatctl.server.socketio.LocalAdapter;
 import dev.chatctl.server.socketio.SocketIoServer;
 import dev.chatctl.server.store.Database;
+import dev.chatctl.server.store.LiveInboxes;
 import dev.chatctl.server.store.StoreWriter;
+import dev.chatctl.util.BuildInfo;
+import dev.chatctl.util.Durations;
+import dev.chatctl.util.Throwables;
+import dev.chatctl.util.UnavailableException;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -22,10 +26,9 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
-import io.undertow.Undertow;
+import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.PathHandler;
 import java.net.BindException;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,7 +37,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xnio.Options;
 
 /**
  * {@code chatctl serve}: the chat server assembled from its parts (PROTOCOL.md over Undertow), and
@@ -46,13 +48,12 @@ public final class ChatServer implements AutoCloseable {
   private final ServerConfig config;
   private final PrometheusMeterRegistry metrics;
   private final Database database;
-  private final Presence presence;
   private final StoreWriter writer;
   private final ExecutorService readers;
   private final ScheduledExecutorService housekeeping;
   private final ChatService chat;
   private final EngineIoServer engine;
-  private final Undertow undertow;
+  private final HttpListener http;
   private final int port;
   private volatile boolean closed;
   private volatile boolean draining;
@@ -66,13 +67,20 @@ public final class ChatServer implements AutoCloseable {
     new JvmThreadMetrics().bindTo(metrics);
     new ProcessorMetrics().bindTo(metrics);
     new UptimeMetrics().bindTo(metrics);
-    this.presence = new Presence();
-    this.writer = new StoreWriter(database, presence, clock, config.storeBatchSize(), config.recoveryWindow(), metrics)
-        .completingWithin(dev.chatctl.server.engineio.WsConnection::batch)
+    LocalAdapter sockets = new LocalAdapter(SocketPacket.MAIN_NAMESPACE);
+    LiveInboxes live = new LiveInboxes();
+    // a batch's answers and deliveries leave together: one flush per connection per batch
+    this.writer = new StoreWriter(database, live, clock, config.storeBatchSize(), config.recoveryWindow(), config.limits().storeTimeout(), metrics)
+        .completingWithin(sockets::batch)
         .start();
     this.readers = Executors.newFixedThreadPool(Math.max(2, config.poolSize() / 2), named("chatctl-reader"));
     this.chat =
-        new ChatService(new TokenVerifier(config.secret(), clock), writer, database, presence, readers, clock, config.maxMessageLength(), metrics);
+        new ChatService(
+            new ChatService.Parts(new TokenVerifier(config.secret(), clock), writer, live, database, sockets, readers),
+            clock,
+            config.maxMessageLength(),
+            config.limits(),
+            metrics);
     this.engine =
         new EngineIoServer(config.engine(), new SocketIoServer(SocketIoServer.DEFAULT_CONNECT_TIMEOUT).mount(chat));
     metrics.gauge("chatctl.engine.sessions", engine, EngineIoServer::sessionCount);
@@ -82,40 +90,32 @@ public final class ChatServer implements AutoCloseable {
             .addExactPath("/healthz", HealthHandlers.health())
             .addExactPath("/readyz", HealthHandlers.ready(database::ping))
             .addExactPath("/metrics", HealthHandlers.metrics(metrics));
-    this.undertow =
-        Undertow.builder()
-            .addHttpListener(config.port(), config.host())
-            .setHandler(exchange -> {
-              if (draining) {
-                exchange.setStatusCode(503);
-                exchange.getResponseHeaders().put(io.undertow.util.Headers.CONNECTION, "close");
-                exchange.getResponseSender().send("{\"status\":\"stopping\"}");
-              } else {
-                routes.handleRequest(exchange);
-              }
-            })
-            .setSocketOption(Options.BACKLOG, 8192)
-            // Undertow's request timeouts keep a timer per connection, also for as long as an
-            // upgraded WebSocket lives; the Engine.IO heartbeat already ends dead sessions.
-            .setServerOption(io.undertow.UndertowOptions.NO_REQUEST_TIMEOUT, -1)
-            .setServerOption(io.undertow.UndertowOptions.REQUEST_PARSE_TIMEOUT, -1)
-            .setWorkerThreads(Math.max(4, Runtime.getRuntime().availableProcessors() * 2))
-            .build();
+    HttpHandler root = exchange -> {
+      if (draining) {
+        exchange.setStatusCode(503);
+        exchange.getResponseHeaders().put(io.undertow.util.Headers.CONNECTION, "close");
+        exchange.getResponseSender().send("{\"status\":\"stopping\"}");
+      } else {
+        routes.handleRequest(exchange);
+      }
+    };
     try {
-      undertow.start();
+      this.http = HttpListener.start(config.host(), config.port(), config.http(), Math.max(4, Runtime.getRuntime().availableProcessors() * 2), root);
     } catch (RuntimeException e) {
       writer.close();
       readers.shutdownNow();
-      presence.stop();
+      chat.stop();
       if (Throwables.has(e, BindException.class)) {
         throw new UnavailableException("port " + config.port() + " on " + config.host() + " is already in use (set WS_PORT or --port)", e);
       }
       throw e;
     }
-    this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    this.port = http.port();
+    http.bindTo(metrics);
     long refresh = Math.max(1_000, Math.min(60_000, config.recoveryWindow().toMillis() / 4));
     this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("chatctl-housekeeping"));
     housekeeping.scheduleAtFixedRate(guarded(chat::refreshSessions), refresh, refresh, TimeUnit.MILLISECONDS);
+    housekeeping.scheduleAtFixedRate(guarded(chat::sweepRates), ChatService.RATE_SWEEP_MILLIS, ChatService.RATE_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     housekeeping.scheduleAtFixedRate(guarded(chat::expireTokens), ChatService.EXPIRY_SWEEP_MILLIS, ChatService.EXPIRY_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
   }
 
@@ -150,6 +150,12 @@ public final class ChatServer implements AutoCloseable {
       log.info("allowed browser origins: {}", String.join(", ", config.allowedOrigins()));
     }
     log.info("max message length {}, recovery window {}", config.maxMessageLength(), Durations.format(config.recoveryWindow()));
+    ChatLimits limits = config.limits();
+    log.info(
+        "message rate limit {}, {} requests in flight per socket, store timeout {}",
+        limits.messageRate() > 0 ? (int) limits.messageRate() + "/s per user (burst " + limits.messageBurst() + ")" : "off",
+        limits.maxInFlight(),
+        Durations.format(limits.storeTimeout()));
   }
 
   public int port() {
@@ -188,12 +194,14 @@ public final class ChatServer implements AutoCloseable {
     // new requests get 503 (Undertow's ListenerInfo.suspend would also close the open connections)
     draining = true;
     housekeeping.shutdownNow();
+    chat.drain();
     writer.close();
+    sleepQuietly(100); // requests already on the wire are read and refused before the sockets close
     engine.closeAll();
     sleepQuietly(200); // let the close frames leave
-    undertow.stop();
+    http.close();
     readers.shutdownNow();
-    presence.stop();
+    chat.stop();
     database.close();
     log.info("stopped");
   }

@@ -34,7 +34,9 @@ import picocli.CommandLine.Model.CommandSpec;
       BenchCommand.Throughput.class,
       BenchCommand.Latency.class,
       BenchCommand.Connections.class,
-      BenchCommand.Presence.class
+      BenchCommand.Presence.class,
+      FloodRun.Cli.class,
+      AbuseRun.Cli.class
     },
     footer = {
       "%nExamples:",

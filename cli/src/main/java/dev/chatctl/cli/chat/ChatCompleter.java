@@ -20,7 +20,7 @@ public final class ChatCompleter implements Completer {
     List<String> words = line.words();
     if (line.wordIndex() == 0) {
       if (line.word().startsWith("/")) {
-        for (ChatConsole.Command command : ChatConsole.COMMANDS) {
+        for (ConsoleCommands.Command command : ConsoleCommands.COMMANDS) {
           candidates.add(new Candidate(command.name(), command.name(), null, command.help(), null, null, true));
         }
       }

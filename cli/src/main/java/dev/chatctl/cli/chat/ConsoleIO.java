@@ -26,8 +26,20 @@ public interface ConsoleIO extends AutoCloseable {
   /** Whether {@link #replaceLast} can work here at all. */
   boolean canReplace();
 
-  /** The terminal's width in columns (80 when unknown). */
+  /** The terminal's width in columns; 0 when lines are not wrapped (a pipe). */
   int width();
+
+  /** The terminal's height in rows; 0 when unknown or not a screen. */
+  int height();
+
+  /** Shows {@code line} as the status line at the bottom, where the terminal can keep one. */
+  void status(AttributedString line);
+
+  /** Whether {@link #status} shows anything here. */
+  boolean hasStatus();
+
+  /** Runs {@code action} when Tab is pressed on an empty line (Tab completes otherwise). */
+  void onEmptyTab(Runnable action);
 
   /** The prompt as the terminal shows it (colours only where they can be shown). */
   String render(AttributedString prompt);

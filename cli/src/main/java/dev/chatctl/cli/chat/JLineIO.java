@@ -2,26 +2,42 @@ package dev.chatctl.cli.chat;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import org.jline.keymap.KeyMap;
+import org.jline.reader.Binding;
 import org.jline.reader.Completer;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.Reference;
+import org.jline.reader.Widget;
 import org.jline.reader.impl.LineReaderImpl;
 import org.jline.terminal.Terminal;
 import org.jline.utils.AttributedString;
+import org.jline.utils.AttributedStringBuilder;
+import org.jline.utils.AttributedStyle;
+import org.jline.utils.InfoCmp.Capability;
+import org.jline.utils.Status;
 
 /**
- * A JLine terminal: a prompt, Tab completion, history in a file, and lines printed above the line
- * being typed ({@link LineReader#printAbove}). On a dumb terminal (or with colours off) nothing
- * but plain text is written.
+ * A JLine terminal: a prompt, Tab completion, history in a file, lines printed above the line
+ * being typed ({@link LineReader#printAbove}), and a status line at the bottom ({@link Status},
+ * on terminals with a scroll region). On a dumb terminal (or with colours off) nothing but plain
+ * text is written, and there is no status line.
  */
 public final class JLineIO implements ConsoleIO {
   private static final String UP_AND_CLEAR = "\033[1A\033[2K";
+  private static final String STATUS_WIDGET = "chatctl-status";
+  private static final String TAB_WIDGET = "chatctl-tab";
 
   private final Terminal terminal;
   private final LineReader reader;
   private final boolean color;
   private final boolean dumb;
+  private final Status status; // null: this terminal cannot keep one
+  private final Object statusLock = new Object();
+  private List<AttributedString> statusLines = List.of(); // guarded by statusLock
+  private volatile Runnable emptyTab;
 
   /**
    * @param historyFile where typed lines are kept between runs; null: none
@@ -46,6 +62,36 @@ public final class JLineIO implements ConsoleIO {
       builder.variable(LineReader.HISTORY_FILE, historyFile);
     }
     this.reader = builder.build();
+    this.status = dumb || !canKeepStatus(terminal) ? null : Status.getStatus(terminal);
+    reader.getWidgets().put(STATUS_WIDGET, () -> {
+      drawStatus();
+      return true;
+    });
+    bindTab();
+  }
+
+  /** Whether the terminal has what {@link Status} needs: a scroll region and cursor moves. */
+  private static boolean canKeepStatus(Terminal terminal) {
+    return terminal.getStringCapability(Capability.change_scroll_region) != null
+        && terminal.getStringCapability(Capability.save_cursor) != null
+        && terminal.getStringCapability(Capability.restore_cursor) != null
+        && terminal.getStringCapability(Capability.cursor_address) != null;
+  }
+
+  /** Tab: the action of {@link #onEmptyTab} on an empty line, else what Tab did (completion). */
+  private void bindTab() {
+    KeyMap<Binding> main = reader.getKeyMaps().get(LineReader.MAIN);
+    Binding bound = main.getBound("\t");
+    Widget complete = bound instanceof Reference r ? reader.getWidgets().get(r.name()) : bound instanceof Widget w ? w : null;
+    reader.getWidgets().put(TAB_WIDGET, () -> {
+      Runnable action = emptyTab;
+      if (action != null && reader.getBuffer().length() == 0) {
+        action.run();
+        return true;
+      }
+      return complete == null || complete.apply();
+    });
+    main.bind(new Reference(TAB_WIDGET), "\t");
   }
 
   public LineReader reader() {
@@ -107,6 +153,47 @@ public final class JLineIO implements ConsoleIO {
   }
 
   @Override
+  public int height() {
+    return Math.max(0, terminal.getHeight());
+  }
+
+  @Override
+  public void status(AttributedString line) {
+    if (status == null) {
+      return;
+    }
+    AttributedString shown = color ? line : new AttributedStringBuilder().append(line.toString(), AttributedStyle.INVERSE).toAttributedString();
+    synchronized (statusLock) {
+      statusLines = List.of(shown);
+    }
+    if (reader instanceof LineReaderImpl impl && impl.isReading()) {
+      try {
+        impl.callWidget(STATUS_WIDGET); // under the reader's lock, between its redraws
+        return;
+      } catch (IllegalStateException notReading) {
+        // drawn directly below
+      }
+    }
+    drawStatus();
+  }
+
+  private void drawStatus() {
+    synchronized (statusLock) {
+      status.update(statusLines);
+    }
+  }
+
+  @Override
+  public boolean hasStatus() {
+    return status != null;
+  }
+
+  @Override
+  public void onEmptyTab(Runnable action) {
+    emptyTab = action;
+  }
+
+  @Override
   public String render(AttributedString prompt) {
     return ansi(prompt);
   }
@@ -122,6 +209,11 @@ public final class JLineIO implements ConsoleIO {
 
   @Override
   public void close() {
+    if (status != null) {
+      synchronized (statusLock) {
+        status.update(List.of()); // the terminal's whole height back
+      }
+    }
     try {
       reader.getHistory().save();
     } catch (IOException | RuntimeException e) {

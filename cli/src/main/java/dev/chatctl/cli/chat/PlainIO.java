@@ -56,8 +56,24 @@ public final class PlainIO implements ConsoleIO {
 
   @Override
   public int width() {
-    return 80;
+    return 0;
   }
+
+  @Override
+  public int height() {
+    return 0;
+  }
+
+  @Override
+  public void status(AttributedString line) {}
+
+  @Override
+  public boolean hasStatus() {
+    return false;
+  }
+
+  @Override
+  public void onEmptyTab(Runnable action) {}
 
   @Override
   public String render(AttributedString prompt) {

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Marks messages read in batches: ids shown on screen are collected for a moment and sent as one
@@ -19,12 +20,13 @@ import java.util.concurrent.TimeUnit;
 final class ReadBatcher {
   static final int MAX_BATCH = 500;
 
-  private final ChatClient client;
+  private final Supplier<ChatClient> client;
   private final Executor later;
   private final Set<String> ids = new LinkedHashSet<>();
   private boolean scheduled;
 
-  ReadBatcher(ChatClient client, Duration delay) {
+  /** @param client the client of the connection now (it changes after a /reconnect) */
+  ReadBatcher(Supplier<ChatClient> client, Duration delay) {
     this.client = client;
     this.later = CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -64,7 +66,7 @@ final class ReadBatcher {
       return CompletableFuture.completedFuture(List.of());
     }
     List<String> sent = batch;
-    return client.markRead(batch).exceptionally(error -> {
+    return client.get().markRead(batch).exceptionally(error -> {
       ClientException e = ClientException.of(error);
       if (e.kind() == ClientException.Kind.UNAVAILABLE || e.kind() == ClientException.Kind.TIMEOUT) {
         add(sent); // the connection went away: again when it is back

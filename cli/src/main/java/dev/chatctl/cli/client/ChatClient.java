@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +66,7 @@ public final class ChatClient implements AutoCloseable {
   private final Map<String, PendingSend> outbox = new LinkedHashMap<>();
   private int generation;
   private boolean connected;
-  private final java.util.concurrent.atomic.AtomicInteger unanswered = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger unanswered = new AtomicInteger();
 
   private static final class PendingSend {
     final Outgoing message;

@@ -1,6 +1,12 @@
 package dev.chatctl.cli.client;
 
 import dev.chatctl.util.Throwables;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpTimeoutException;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.channels.UnresolvedAddressException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -58,5 +64,39 @@ public final class ClientException extends RuntimeException {
       return new ClientException(Kind.TIMEOUT, null, "timed out", t);
     }
     return new ClientException(Kind.UNAVAILABLE, null, String.valueOf(t.getMessage() != null ? t.getMessage() : t), t);
+  }
+
+  /**
+   * A connect attempt that ended before the server answered: TIMEOUT when it timed out, else
+   * UNAVAILABLE, with the reason a person can act on ("connection refused", "unknown host", the
+   * HTTP status of a refused websocket handshake).
+   */
+  static ClientException unreachable(URI uri, String reason, Throwable cause) {
+    String why = cause == null ? reason : rootMessage(cause);
+    Kind kind = timedOut(cause) ? Kind.TIMEOUT : Kind.UNAVAILABLE;
+    return new ClientException(kind, null, "cannot connect to " + uri + ": " + why, cause);
+  }
+
+  private static boolean timedOut(Throwable t) {
+    return Throwables.has(t, HttpTimeoutException.class, SocketTimeoutException.class);
+  }
+
+  private static String rootMessage(Throwable t) {
+    WebSocketHandshakeException handshake = Throwables.find(t, WebSocketHandshakeException.class);
+    if (handshake != null) {
+      return "the websocket handshake was refused (HTTP " + handshake.getResponse().statusCode() + ")";
+    }
+    Throwable root = Throwables.root(t);
+    String message = root.getMessage();
+    if (root instanceof ConnectException) {
+      return message == null || message.isBlank() ? "connection refused" : message;
+    }
+    if (root instanceof HttpTimeoutException) {
+      return "timed out";
+    }
+    if (root instanceof UnresolvedAddressException) {
+      return "unknown host";
+    }
+    return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
   }
 }

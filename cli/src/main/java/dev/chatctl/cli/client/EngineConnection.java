@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -170,7 +171,7 @@ final class EngineConnection implements WebSocket.Listener {
     if (pingWindowMillis > 0) {
       try {
         pingTimer = scheduler.schedule(() -> loop.execute(() -> fail("ping timeout", null)), pingWindowMillis, TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+      } catch (RejectedExecutionException shutDown) {
         pingTimer = null; // the client is closing
       }
     }
@@ -214,7 +215,7 @@ final class EngineConnection implements WebSocket.Listener {
     // the server answers the close; whatever it does, the connection is gone a moment later
     try {
       scheduler.schedule(socket::abort, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+    } catch (RejectedExecutionException shutDown) {
       sent.whenComplete((x, e) -> socket.abort());
     }
   }

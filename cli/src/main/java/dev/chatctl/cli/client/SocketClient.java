@@ -1,66 +1,39 @@
 package dev.chatctl.cli.client;
 
-import dev.chatctl.util.SerialExecutor;
-import java.nio.channels.UnresolvedAddressException;
-import java.net.http.WebSocketHandshakeException;
-import java.net.http.HttpTimeoutException;
-import java.net.SocketTimeoutException;
-import java.net.ConnectException;
-import dev.chatctl.util.Throwables;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.chatctl.protocol.Json;
-import dev.chatctl.protocol.ProtocolException;
-import dev.chatctl.protocol.engineio.Handshake;
-import dev.chatctl.protocol.socketio.SocketCodec;
 import dev.chatctl.protocol.socketio.SocketPacket;
+import dev.chatctl.util.SerialExecutor;
 import dev.chatctl.util.Durations;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.random.RandomGenerator;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A Socket.IO v5 client for namespace "/" over Engine.IO v4's websocket transport, as
- * socket.io-client 4 behaves:
+ * socket.io-client 4 behaves: {@link #connect()} opens {@code
+ * ws(s)://host/socket.io/?EIO=4&transport=websocket} and sends CONNECT with the auth payload
+ * {@code {token, pid?, offset?}}; the answer {@code {sid, pid}} connects, CONNECT_ERROR {@code
+ * {message, data: {code}}} refuses. Events go both ways; {@link #emitWithAck} waits for its
+ * acknowledgement; what is emitted while not connected is sent on the next connect. A dropped
+ * connection is re-established (not after the server's DISCONNECT, a refused connect or {@link
+ * #disconnect()}) and its session recovered when the server can ({@link Connected#recovered()}).
  *
- * <ul>
- *   <li>{@link #connect()} opens {@code ws(s)://host/socket.io/?EIO=4&transport=websocket} and
- *       sends CONNECT with the auth payload {@code {token, pid?, offset?}}; the answer {@code
- *       {sid, pid}} connects, CONNECT_ERROR {@code {message, data: {code}}} refuses.
- *   <li>Events both ways; {@link #emitWithAck} numbers its acknowledgements and waits for them.
- *       What is emitted while not connected is buffered and sent on the next connect.
- *   <li>The server's pings are answered; no ping within pingInterval + pingTimeout drops the
- *       connection ("ping timeout").
- *   <li>A dropped connection is re-established with {@link Backoff} (not after the server's
- *       DISCONNECT, a refused connect or {@link #disconnect()}).
- *   <li>Connection-state recovery: the {@code pid} of the CONNECT answer and the last event's
- *       extra string argument (its offset, which {@code message:receive} carries) are sent back
- *       on reconnect; {@link Connected#recovered()} is true when the answer has the same pid.
- * </ul>
+ * <p>This class is the client's state across connections and its API; {@link SocketConnection}
+ * is one connection's life (attempt, CONNECT, packets, end; {@link EngineConnection} below it
+ * keeps the heartbeat), {@link Reconnection} decides about the next one, {@link Outbound} keeps
+ * the buffer and the acknowledgements awaited, {@link Recovery} the session to recover.
  *
  * <p>Callbacks of the {@link Listener} run on the client's event loop, one at a time, in arrival
  * order; they must not block. The first connect is not retried: it succeeds or fails.
  */
 public final class SocketClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SocketClient.class);
-  private static final AtomicInteger THREADS = new AtomicInteger();
-  private static final String MAIN = SocketPacket.MAIN_NAMESPACE;
 
   /** The answer to a CONNECT. {@code reconnect}: not the first connect of this client. */
   public record Connected(String sid, String pid, boolean recovered, boolean reconnect) {}
@@ -92,60 +65,28 @@ public final class SocketClient implements AutoCloseable {
   private final ClientOptions options;
   private final Listener listener;
   private final URI uri;
-  private final HttpClient http;
-  private final boolean ownHttp;
-  private final ScheduledExecutorService scheduler;
-  private final boolean ownScheduler;
+  private final ClientThreads threads;
   private final SerialExecutor loop;
-  private final RandomGenerator random = new java.util.Random();
   private final CompletableFuture<Connected> firstConnect = new CompletableFuture<>();
   private final CompletableFuture<ClientException> terminated = new CompletableFuture<>();
-  private final EngineEvents engineEvents = new EngineEvents();
-  private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+  private final ConnectionEvents connectionEvents = new ConnectionEvents();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final Recovery recovery = new Recovery();
+  // event loop only
+  private final Reconnection reconnection;
+  private final Outbound outbound = new Outbound();
+  private SocketConnection connection;
 
   private volatile State state = State.IDLE;
   private volatile String sid;
-  private volatile String pid;
-  private volatile String offset;
-  // event loop only
-  private EngineConnection connection;
-  private SocketCodec.Decoder decoder;
-  private boolean everConnected;
-  private int attempts;
-  private ScheduledFuture<?> attemptTimer;
-  private ScheduledFuture<?> reconnectTimer;
-  private final List<Buffered> buffer = new ArrayList<>();
-  private final Map<Long, PendingAck> acks = new LinkedHashMap<>();
-  private long nextAckId;
-
-  private record Buffered(String text, PendingAck ack) {}
-
-  private static final class PendingAck {
-    final CompletableFuture<List<JsonNode>> future;
-    ScheduledFuture<?> timer;
-    boolean sent;
-
-    PendingAck(CompletableFuture<List<JsonNode>> future) {
-      this.future = future;
-    }
-  }
 
   public SocketClient(ClientOptions options, Listener listener) {
     this.options = options;
     this.listener = listener;
     this.uri = options.websocketUri();
-    this.ownHttp = options.httpClient() == null;
-    this.http = ownHttp ? HttpClient.newBuilder().connectTimeout(options.connectTimeout()).build() : options.httpClient();
-    this.ownScheduler = options.scheduler() == null;
-    this.scheduler =
-        ownScheduler
-            ? Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "chatctl-client-" + THREADS.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-              })
-            : options.scheduler();
-    this.loop = SerialExecutor.on(scheduler, e -> log.warn("a client callback failed", e));
+    this.threads = new ClientThreads(options);
+    this.loop = threads.loop;
+    this.reconnection = new Reconnection(options.reconnect(), options.backoff(), new Random(), threads::schedule);
   }
 
   // ------------------------------------------------------------------ API (any thread)
@@ -166,12 +107,10 @@ public final class SocketClient implements AutoCloseable {
 
   /** Emits an event; buffered while not connected, dropped once the client is closed. */
   public void emit(String event, Object... args) {
-    String text = encodeEvent(event, SocketPacket.NO_ACK, args);
+    String text = SocketConnection.encodeEvent(event, SocketPacket.NO_ACK, args);
     onLoop(() -> {
-      if (state == State.CONNECTED) {
-        connection.sendMessage(text);
-      } else if (state != State.CLOSED) {
-        buffer.add(new Buffered(text, null));
+      if (state != State.CLOSED) {
+        outbound.emit(text, SocketPacket.NO_ACK, state == State.CONNECTED ? connection : null);
       }
     });
   }
@@ -188,22 +127,9 @@ public final class SocketClient implements AutoCloseable {
         future.completeExceptionally(new ClientException(ClientException.Kind.CLOSED, "the client is closed"));
         return;
       }
-      long id = nextAckId++;
-      PendingAck ack = new PendingAck(future);
-      acks.put(id, ack);
-      ack.timer = schedule(timeout, () -> {
-        if (acks.remove(id) != null) {
-          future.completeExceptionally(
-              new ClientException(ClientException.Kind.TIMEOUT, "no answer to " + event + " within " + Durations.format(timeout)));
-        }
-      });
-      String text = encodeEvent(event, id, args);
-      if (state == State.CONNECTED) {
-        connection.sendMessage(text);
-        ack.sent = true;
-      } else {
-        buffer.add(new Buffered(text, ack));
-      }
+      long id = outbound.expect(future, ackId -> threads.schedule(timeout, () -> outbound.timeOut(ackId,
+          new ClientException(ClientException.Kind.TIMEOUT, "no answer to " + event + " within " + Durations.format(timeout)))));
+      outbound.emit(SocketConnection.encodeEvent(event, id, args), id, state == State.CONNECTED ? connection : null);
     });
     return future;
   }
@@ -224,29 +150,11 @@ public final class SocketClient implements AutoCloseable {
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
     loop.execute(() -> {
-      EngineConnection c = connection;
+      SocketConnection c = connection;
       disconnectNow();
       (c != null ? c.flushed(500) : CompletableFuture.<Void>completedFuture(null)).whenComplete((x, e) -> done.complete(null));
     });
-    if (!loop.inLoop()) {
-      try {
-        done.get(2, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        if (e instanceof InterruptedException) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
-    if (ownScheduler) {
-      try {
-        scheduler.schedule(scheduler::shutdown, 100, TimeUnit.MILLISECONDS); // after the last callbacks
-      } catch (RejectedExecutionException alreadyDown) {
-        // nothing left to run
-      }
-    }
-    if (ownHttp) {
-      http.shutdownNow();
-    }
+    threads.release(done);
   }
 
   /** Runs a task on the client's event loop (where callbacks run), after those queued. */
@@ -288,12 +196,12 @@ public final class SocketClient implements AutoCloseable {
 
   /** The recovery session id of the last CONNECT answer, or null. */
   public String pid() {
-    return pid;
+    return recovery.pid();
   }
 
   /** The offset of the last event received in this recovery session, or null. */
   public String offset() {
-    return offset;
+    return recovery.offset();
   }
 
   public URI websocketUri() {
@@ -307,198 +215,92 @@ public final class SocketClient implements AutoCloseable {
   // ------------------------------------------------------------------ event loop
 
   private void attempt() {
-    decoder = new SocketCodec.Decoder();
-    EngineConnection c = new EngineConnection(loop, scheduler, engineEvents);
+    SocketConnection c = new SocketConnection(uri, options.token(), recovery, loop, threads.scheduler, connectionEvents);
     connection = c;
-    Duration timeout = options.connectTimeout();
-    attemptTimer = schedule(timeout, () -> {
-      if (connection == c && state == State.CONNECTING) {
-        c.close(false);
-        connection = null;
-        attemptFailed(new ClientException(ClientException.Kind.TIMEOUT, "no answer from " + uri + " within " + Durations.format(timeout)));
-      }
-    });
-    c.open(http, uri, timeout);
+    c.open(threads.http, options.connectTimeout(), threads::schedule);
   }
 
-  private final class EngineEvents implements EngineConnection.Events {
+  private final class ConnectionEvents implements SocketConnection.Events {
     @Override
-    public void opened(EngineConnection c, Handshake handshake) {
-      if (c != connection) {
-        return;
-      }
-      ObjectNode auth = JsonNodeFactory.instance.objectNode();
-      String token;
-      try {
-        token = options.token().get();
-      } catch (RuntimeException e) {
-        c.close(false);
-        connection = null;
-        attemptFailed(new ClientException(ClientException.Kind.CLOSED, null, "no token: " + e.getMessage(), e));
-        return;
-      }
-      if (token != null) {
-        auth.put("token", token);
-      }
-      if (pid != null) {
-        auth.put("pid", pid);
-        if (offset != null) {
-          auth.put("offset", offset);
-        }
-      }
-      c.sendMessage(SocketCodec.encode(new SocketPacket(SocketPacket.Type.CONNECT, MAIN, SocketPacket.NO_ACK, auth)).text());
-    }
-
-    @Override
-    public void message(EngineConnection c, String text) {
-      received(c, () -> decoder.decode(text));
-    }
-
-    @Override
-    public void binary(EngineConnection c, byte[] data) {
-      received(c, () -> decoder.decode(data));
-    }
-
-    /** A frame of the current connection, through the decoder: a whole packet, or null until one is. */
-    private void received(EngineConnection c, java.util.function.Supplier<SocketPacket> decode) {
-      if (c != connection) {
-        return;
-      }
-      SocketPacket packet;
-      try {
-        packet = decode.get();
-      } catch (ProtocolException e) {
-        c.close(false);
-        lost("parse error", e);
-        return;
-      }
-      if (packet != null) {
-        onPacket(c, packet);
-      }
-    }
-
-    @Override
-    public void closed(EngineConnection c, String reason, Throwable cause) {
+    public void connected(SocketConnection c, JsonNode answer) {
       if (c == connection) {
-        lost(reason, cause);
+        onConnected(answer);
       }
     }
-  }
 
-  /** The current connection ended without being asked to. */
-  private void lost(String reason, Throwable cause) {
-    connection = null;
-    if (state == State.CONNECTING) {
-      String why = cause == null ? reason : rootMessage(cause);
-      ClientException.Kind kind = timedOut(cause) ? ClientException.Kind.TIMEOUT : ClientException.Kind.UNAVAILABLE;
-      attemptFailed(new ClientException(kind, null, "cannot connect to " + uri + ": " + why, cause));
-    } else if (state == State.CONNECTED) {
-      sid = null;
-      failSentAcks(new ClientException(ClientException.Kind.UNAVAILABLE, "connection lost (" + reason + ") before the answer"));
-      boolean retry = options.reconnect();
-      listener.onDisconnect(reason, retry);
-      if (retry) {
-        scheduleReconnect();
-      } else {
-        terminate(new ClientException(ClientException.Kind.UNAVAILABLE, "connection lost (" + reason + ")"));
-      }
-    }
-  }
-
-  private void onPacket(EngineConnection c, SocketPacket packet) {
-    if (!MAIN.equals(packet.namespace())) {
-      return;
-    }
-    switch (packet.type()) {
-      case CONNECT -> onConnected(packet.data());
-      case CONNECT_ERROR -> {
-        JsonNode data = packet.data();
-        String message = data.isTextual() ? data.textValue() : data.path("message").asText("connect error");
-        JsonNode code = data.path("data").path("code");
-        c.close(true);
+    @Override
+    public void failed(SocketConnection c, ClientException error) {
+      if (c == connection) {
         connection = null;
-        ClientException refused = ClientException.refused(code.isTextual() ? code.textValue() : null, message);
         if (state == State.CONNECTING) {
-          attemptFailed(refused);
+          attemptFailed(error);
         }
       }
-      case EVENT, BINARY_EVENT -> onEventPacket(packet);
-      case ACK, BINARY_ACK -> {
-        PendingAck ack = acks.remove(packet.ackId());
-        if (ack != null) {
-          cancel(ack.timer);
-          List<JsonNode> args = new ArrayList<>(packet.data().size());
-          packet.data().forEach(args::add);
-          ack.future.complete(args);
-        }
+    }
+
+    @Override
+    public void packet(SocketConnection c, SocketPacket packet) {
+      if (c != connection || state != State.CONNECTED) {
+        return;
       }
-      case DISCONNECT -> {
-        if (state == State.CONNECTED) {
-          c.close(true);
-          connection = null;
-          sid = null;
-          failSentAcks(new ClientException(ClientException.Kind.CLOSED, "the server ended the connection"));
-          listener.onDisconnect("io server disconnect", false);
-          terminate(new ClientException(ClientException.Kind.CLOSED, "the server ended the connection"));
-        }
+      List<JsonNode> args = new ArrayList<>(packet.data().size());
+      packet.data().forEach(args::add);
+      if (packet.type() == SocketPacket.Type.ACK || packet.type() == SocketPacket.Type.BINARY_ACK) {
+        outbound.answer(packet.ackId(), args);
+        return;
       }
+      String event = args.remove(0).asText();
+      recovery.event(args);
+      listener.onEvent(event, args);
+    }
+
+    @Override
+    public void serverDisconnect(SocketConnection c) {
+      if (c == connection && state == State.CONNECTED) {
+        dropped("io server disconnect", false, ClientException.Kind.CLOSED, "the server ended the connection");
+      }
+    }
+
+    @Override
+    public void lost(SocketConnection c, String reason, Throwable cause) {
+      if (c == connection && state == State.CONNECTED) {
+        boolean retry = reconnection.afterLoss();
+        dropped(reason, retry, ClientException.Kind.UNAVAILABLE, "connection lost (" + reason + ")");
+      }
+    }
+  }
+
+  /** The connected socket ended without being asked to: reconnect, or stop for good. */
+  private void dropped(String reason, boolean retry, ClientException.Kind kind, String why) {
+    connection = null;
+    sid = null;
+    outbound.failSent(new ClientException(kind, why + (kind == ClientException.Kind.UNAVAILABLE ? " before the answer" : "")));
+    listener.onDisconnect(reason, retry);
+    if (retry) {
+      scheduleReconnect();
+    } else {
+      terminate(new ClientException(kind, why));
     }
   }
 
   private void onConnected(JsonNode data) {
-    if (state != State.CONNECTING || data == null) {
+    if (state != State.CONNECTING) {
       return;
     }
-    cancel(attemptTimer);
-    JsonNode pidNode = data.path("pid");
-    String newPid = pidNode.isTextual() ? pidNode.textValue() : null;
-    boolean recovered = newPid != null && newPid.equals(pid);
-    pid = newPid;
-    if (!recovered) {
-      offset = null; // a new session: its offsets start over
-    }
+    boolean recovered = recovery.connected(data);
     sid = data.path("sid").asText(null);
-    boolean reconnect = everConnected;
-    everConnected = true;
-    attempts = 0;
+    boolean reconnect = reconnection.everConnected();
+    reconnection.connected();
     state = State.CONNECTED;
-    List<Buffered> queued = new ArrayList<>(buffer);
-    buffer.clear();
-    for (Buffered b : queued) {
-      if (b.ack() != null && b.ack().future.isDone()) {
-        continue; // timed out meanwhile
-      }
-      connection.sendMessage(b.text());
-      if (b.ack() != null) {
-        b.ack().sent = true;
-      }
-    }
-    Connected connected = new Connected(sid, pid, recovered, reconnect);
+    outbound.flush(connection::send);
+    Connected connected = new Connected(sid, recovery.pid(), recovered, reconnect);
     log.debug("connected {}", connected);
     listener.onConnect(connected);
     firstConnect.complete(connected);
   }
 
-  private void onEventPacket(SocketPacket packet) {
-    if (state != State.CONNECTED) {
-      return;
-    }
-    List<JsonNode> args = new ArrayList<>(packet.data().size());
-    packet.data().forEach(args::add);
-    String event = args.remove(0).asText();
-    // as socket.io-client: with a recovery session, an event's last string argument is its offset
-    if (pid != null && !args.isEmpty() && args.get(args.size() - 1).isTextual()) {
-      offset = args.get(args.size() - 1).textValue();
-    }
-    listener.onEvent(event, args);
-  }
-
   private void attemptFailed(ClientException error) {
-    cancel(attemptTimer);
-    boolean retry =
-        everConnected
-            && options.reconnect()
-            && (error.kind() != ClientException.Kind.REFUSED || "INTERNAL".equals(error.code()));
+    boolean retry = reconnection.afterFailure(error);
     listener.onConnectError(error, retry);
     if (retry) {
       scheduleReconnect();
@@ -508,16 +310,14 @@ public final class SocketClient implements AutoCloseable {
   }
 
   private void scheduleReconnect() {
-    attempts++;
-    Duration delay = options.backoff().delay(attempts, random);
     state = State.RECONNECTING;
-    listener.onReconnecting(attempts, delay);
-    reconnectTimer = schedule(delay, () -> {
+    Reconnection.Attempt next = reconnection.schedule(() -> {
       if (state == State.RECONNECTING) {
         state = State.CONNECTING;
         attempt();
       }
     });
+    listener.onReconnecting(next.number(), next.delay());
   }
 
   private void disconnectNow() {
@@ -525,12 +325,11 @@ public final class SocketClient implements AutoCloseable {
       return;
     }
     boolean wasConnected = state == State.CONNECTED;
-    EngineConnection c = connection;
+    SocketConnection c = connection;
     connection = null;
     if (c != null) {
       if (wasConnected) {
-        c.sendMessage(SocketCodec.encode(new SocketPacket(SocketPacket.Type.DISCONNECT, MAIN, SocketPacket.NO_ACK, null)).text());
-        c.close(true);
+        c.leave();
       } else {
         c.close(false);
       }
@@ -545,80 +344,13 @@ public final class SocketClient implements AutoCloseable {
   /** Stops for good: nothing pending will be answered. */
   private void terminate(ClientException why) {
     state = State.CLOSED;
-    cancel(attemptTimer);
-    cancel(reconnectTimer);
+    reconnection.cancel();
     if (connection != null) {
       connection.close(false);
       connection = null;
     }
-    for (PendingAck ack : acks.values()) {
-      cancel(ack.timer);
-      ack.future.completeExceptionally(why);
-    }
-    acks.clear();
-    buffer.clear();
+    outbound.failAll(why);
     firstConnect.completeExceptionally(why);
     terminated.complete(why);
-  }
-
-  private void failSentAcks(ClientException why) {
-    for (var it = acks.values().iterator(); it.hasNext(); ) {
-      PendingAck ack = it.next();
-      if (ack.sent) {
-        it.remove();
-        cancel(ack.timer);
-        ack.future.completeExceptionally(why);
-      }
-    }
-  }
-
-  private ScheduledFuture<?> schedule(Duration delay, Runnable task) {
-    try {
-      return scheduler.schedule(() -> loop.execute(task), Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException shutDown) {
-      return null;
-    }
-  }
-
-  private static void cancel(ScheduledFuture<?> timer) {
-    if (timer != null) {
-      timer.cancel(false);
-    }
-  }
-
-  private static String encodeEvent(String event, long ackId, Object[] args) {
-    ArrayNode data = JsonNodeFactory.instance.arrayNode();
-    data.add(event);
-    for (Object arg : args) {
-      data.add(arg instanceof JsonNode node ? node : Json.MAPPER.valueToTree(arg));
-    }
-    SocketCodec.Encoded encoded = SocketCodec.encode(new SocketPacket(SocketPacket.Type.EVENT, MAIN, ackId, data));
-    if (encoded.hasAttachments()) {
-      throw new IllegalArgumentException("binary arguments are not supported by this client");
-    }
-    return encoded.text();
-  }
-
-  private static boolean timedOut(Throwable t) {
-    return Throwables.has(t, HttpTimeoutException.class, SocketTimeoutException.class);
-  }
-
-  private static String rootMessage(Throwable t) {
-    WebSocketHandshakeException handshake = Throwables.find(t, WebSocketHandshakeException.class);
-    if (handshake != null) {
-      return "the websocket handshake was refused (HTTP " + handshake.getResponse().statusCode() + ")";
-    }
-    Throwable root = Throwables.root(t);
-    String message = root.getMessage();
-    if (root instanceof ConnectException) {
-      return message == null || message.isBlank() ? "connection refused" : message;
-    }
-    if (root instanceof HttpTimeoutException) {
-      return "timed out";
-    }
-    if (root instanceof UnresolvedAddressException) {
-      return "unknown host";
-    }
-    return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
   }
 }

@@ -3,10 +3,13 @@
  * java.net.http.WebSocket}) speaking through the shared codec, and the chat contract on top of it.
  *
  * <ul>
- *   <li>{@link dev.chatctl.cli.client.SocketClient}: one Socket.IO connection to namespace "/":
- *       connect with an auth payload, events, acknowledgements, heartbeat, reconnection with
- *       exponential backoff and jitter, and connection-state recovery as socket.io-client 4.6+
- *       does it ({@code pid} and offset).
+ *   <li>{@link dev.chatctl.cli.client.SocketClient}: a Socket.IO client of namespace "/":
+ *       connect with an auth payload, events, acknowledgements, reconnection and
+ *       connection-state recovery as socket.io-client 4.6+ does it. Inside: {@code
+ *       SocketConnection} (one connection, attempt to end, over {@code EngineConnection}, which
+ *       keeps the heartbeat), {@code Reconnection} (when to try again: exponential backoff with
+ *       jitter), {@code Outbound} (buffer and acknowledgements), {@code Recovery} ({@code pid}
+ *       and offset).
  *   <li>{@link dev.chatctl.cli.client.ChatClient}: the chat contract (PROTOCOL.md) as typed calls
  *       and {@link dev.chatctl.cli.client.ChatEvent} records; sends carry a {@code
  *       clientMessageId} and are retried across reconnects until the server answers.

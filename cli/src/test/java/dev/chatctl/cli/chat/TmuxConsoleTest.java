@@ -39,6 +39,7 @@ class TmuxConsoleTest {
   private TestServer server;
   private Path socket; // a tmux server of this test's own, its socket in the test's directory
   private ChatClient bob;
+  private ChatClient carol;
 
   @BeforeEach
   void needTmux() throws Exception {
@@ -67,6 +68,9 @@ class TmuxConsoleTest {
     if (bob != null) {
       bob.close();
     }
+    if (carol != null) {
+      carol.close();
+    }
     if (server != null) {
       server.close();
     }
@@ -78,18 +82,7 @@ class TmuxConsoleTest {
     bob = new ChatClient(ClientOptions.of(server.url(), server.token("bob")), bobEvents);
     bob.connect().get(10, TimeUnit.SECONDS);
 
-    Path script = dir.resolve("connect.sh");
-    Path exit = dir.resolve("exit");
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Files.writeString(script, String.join("\n",
-        "export LANG=C.UTF-8 LC_ALL=C.UTF-8",
-        "unset NO_COLOR CHATCTL_TOKEN",
-        quote(java) + " -cp " + quote(System.getProperty("java.class.path")) + " " + Main.class.getName()
-            + " connect --url " + server.url() + " --token " + server.token("alice")
-            + " --history-file " + quote(dir.resolve("history").toString()),
-        "echo \"exit=$?\" > " + quote(exit.toString()),
-        ""));
-    tmux("-u", "new-session", "-d", "-s", "chat", "-x", "100", "-y", "20", "sh " + quote(script.toString()));
+    Path exit = startAlice();
 
     await("the prompt", screen -> lastLine(screen).equals("alice>"));
     await("bob in the directory", screen -> true);
@@ -112,6 +105,8 @@ class TmuxConsoleTest {
     bob.send("alice", "hi alice").get(10, TimeUnit.SECONDS);
     screen = await("the message above the line being typed", s -> s.contains("bob: hi alice"));
     List<String> lines = nonEmptyLines(screen);
+    assertEquals("alice → bob (online) | connected", statusLine(screen), screen);
+    lines = lines.subList(0, lines.size() - 1); // above the status line
     assertEquals("alice → bob> still typ", lines.get(lines.size() - 1), screen);
     assertTrue(lines.get(lines.size() - 2).endsWith("bob: hi alice"), screen);
 
@@ -127,6 +122,75 @@ class TmuxConsoleTest {
     assertEquals("exit=0", Files.readString(exit).strip());
     assertFalse(screen.contains("WARNING"), "no JVM warnings on the screen:\n" + screen);
     assertTrue(Files.readString(dir.resolve("history")).contains("hello bob"));
+  }
+
+  @Test
+  void theStatusLineReplyToLastUnreadAndWordWrap() throws Exception {
+    bob = new ChatClient(ClientOptions.of(server.url(), server.token("bob")), new Recorder("bob"));
+    bob.connect().get(10, TimeUnit.SECONDS);
+    Recorder carolEvents = new Recorder("carol");
+    carol = new ChatClient(ClientOptions.of(server.url(), server.token("carol")), carolEvents);
+    carol.connect().get(10, TimeUnit.SECONDS);
+    Path exit = startAlice();
+    await("the status line", screen -> statusLine(screen).equals("alice → nobody (/to USER) | connected"));
+    await("the prompt", screen -> lastLine(screen).equals("alice>")); // keys typed before it would go to the shell's tty
+
+    carol.send("alice", "are you around?").get(10, TimeUnit.SECONDS);
+    bob.send("alice", "hi alice").get(10, TimeUnit.SECONDS);
+    await("the unread counts", screen -> statusLine(screen).equals("alice → nobody (/to USER) | unread: bob 1, carol 1 | connected"));
+
+    keys("Tab"); // on an empty line: answer whoever wrote last
+    await("the reply prompt", s -> lastLine(s).equals("alice → bob>"));
+    await("bob's message again, read", s -> s.contains("-- 1 unread from bob --"));
+    await("only carol unread", s -> statusLine(s).equals("alice → bob (online) | unread: carol 1 | connected"));
+
+    String answer = "thanks for the message, bob: this answer is long enough to wrap on a terminal of a hundred columns, "
+        + "and every word of it stays whole";
+    literal("/r " + answer);
+    keys("Enter");
+    String screen = await("the wrapped answer", s -> s.contains("stays whole ✓"));
+    List<String> rows = nonEmptyLines(screen);
+    int first = -1;
+    for (int i = 0; i < rows.size(); i++) {
+      if (rows.get(i).contains("you → bob: thanks for the message")) {
+        first = i;
+      }
+    }
+    assertTrue(first >= 0, screen);
+    int indent = rows.get(first).indexOf("thanks");
+    String second = rows.get(first + 1);
+    assertEquals(" ".repeat(indent), second.substring(0, indent), "the second row starts under the text:\n" + screen);
+    assertFalse(second.charAt(indent) == ' ', screen);
+    String joined = rows.get(first).substring(indent) + " " + second.substring(indent);
+    assertTrue(joined.startsWith(answer), "no word cut at the row's end:\n" + screen);
+
+    literal("/to carol");
+    keys("Enter");
+    screen = await("carol's unread message", s -> s.contains("-- 1 unread from carol --") && s.contains("carol: are you around?"));
+    await("nothing unread", s -> statusLine(s).equals("alice → carol (online) | connected"));
+    carolEvents.await(ChatEvent.Read.class);
+
+    literal("/quit");
+    keys("Enter");
+    awaitCondition(() -> Files.exists(exit) && Files.readString(exit).contains("exit="));
+    assertEquals("exit=0", Files.readString(exit).strip());
+  }
+
+  /** {@code chatctl connect} as alice in a 100x20 tmux window; returns the file its exit code goes to. */
+  private Path startAlice() throws Exception {
+    Path script = dir.resolve("connect.sh");
+    Path exit = dir.resolve("exit");
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Files.writeString(script, String.join("\n",
+        "export LANG=C.UTF-8 LC_ALL=C.UTF-8",
+        "unset NO_COLOR CHATCTL_TOKEN",
+        quote(java) + " -cp " + quote(System.getProperty("java.class.path")) + " " + Main.class.getName()
+            + " connect --url " + server.url() + " --token " + server.token("alice")
+            + " --history-file " + quote(dir.resolve("history").toString()),
+        "echo \"exit=$?\" > " + quote(exit.toString()),
+        ""));
+    tmux("-u", "new-session", "-d", "-s", "chat", "-x", "100", "-y", "20", "sh " + quote(script.toString()));
+    return exit;
   }
 
   // ------------------------------------------------------------------ tmux
@@ -184,9 +248,24 @@ class TmuxConsoleTest {
     return screen.lines().map(String::stripTrailing).filter(l -> !l.isEmpty()).toList();
   }
 
+  /** The last line above the status line: the prompt and what is typed. */
   static String lastLine(String screen) {
     List<String> lines = nonEmptyLines(screen);
+    if (!lines.isEmpty() && isStatus(lines.get(lines.size() - 1))) {
+      lines = lines.subList(0, lines.size() - 1);
+    }
     return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+  }
+
+  /** The status line at the bottom, trimmed ("" when there is none). */
+  static String statusLine(String screen) {
+    List<String> lines = nonEmptyLines(screen);
+    String last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    return isStatus(last) ? last.strip() : "";
+  }
+
+  private static boolean isStatus(String line) {
+    return line.startsWith(" ") && line.contains(" | ");
   }
 
   static int count(String text, String part) {

@@ -12,6 +12,7 @@ import dev.chatctl.protocol.chat.DirectoryEntry;
 import dev.chatctl.protocol.chat.Message;
 import dev.chatctl.protocol.auth.TokenMinter;
 import dev.chatctl.server.engineio.EngineOptions;
+import dev.chatctl.server.testing.TcpProxy;
 import dev.chatctl.server.testing.TestServer;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -2,7 +2,7 @@ package dev.chatctl.server.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatctl.protocol.auth.SessionKeys;
-import dev.chatctl.server.engineio.HandshakeRequest;
+import dev.chatctl.server.http.HandshakeRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,128 +3,72 @@ package dev.chatctl.server.chat;
 import dev.chatctl.protocol.Json;
 import dev.chatctl.protocol.chat.Events;
 import dev.chatctl.protocol.chat.UserPresence;
-import dev.chatctl.protocol.socketio.SocketCodec;
-import dev.chatctl.protocol.socketio.SocketPacket;
-import dev.chatctl.server.engineio.PreparedMessage;
-import dev.chatctl.server.engineio.WsConnection;
+import dev.chatctl.server.socketio.Adapter;
 import dev.chatctl.server.socketio.Socket;
-import dev.chatctl.server.store.StoreWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who is online on this node, through which sockets, and which of those take live messages. A
- * user is online from their first socket to their last: {@code user:online} and {@code
- * user:offline} mark those moments, to every other socket, in the order they happened (the
- * transitions are queued under the user's map entry and announced by one thread, each payload
- * encoded once for every socket).
+ * Who is online: a user is online from their first socket to their last. {@code user:online} and
+ * {@code user:offline} mark those moments, to every other socket, once each and in the order they
+ * happened: a transition is queued under the same lock as the membership change that caused it,
+ * and one thread announces the queue through the {@link Adapter}.
  */
-public final class Presence implements StoreWriter.Inboxes {
+public final class Presence {
   private static final Logger log = LoggerFactory.getLogger(Presence.class);
   /** Most presence changes announced in one pass over the sockets. */
   private static final int ANNOUNCE_BATCH = 64;
-
-  /** A user's sockets here: changed under the map entry (compute), read without locks. */
-  private static final class UserSockets {
-    final List<Socket> sockets = new CopyOnWriteArrayList<>();
-  }
+  /** Locks for membership changes, by user: a user's joins and leaves queue in the order they happen. */
+  private static final int STRIPES = 64;
 
   private record Transition(String userId, boolean online, Socket cause) {}
 
-  private final Map<String, UserSockets> users = new ConcurrentHashMap<>();
-  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  private final Adapter sockets;
+  private final Object[] locks = new Object[STRIPES];
   private final LinkedBlockingQueue<Transition> transitions = new LinkedBlockingQueue<>();
   private final Thread announcer;
   private volatile boolean stopped;
 
-  public Presence() {
+  public Presence(Adapter sockets) {
+    this.sockets = sockets;
+    for (int i = 0; i < STRIPES; i++) {
+      locks[i] = new Object();
+    }
     announcer = Thread.ofPlatform().name("chatctl-presence").daemon(true).start(this::announce);
   }
 
   /** Adds a connected socket; the user's first announces {@code user:online}. */
   void add(Socket socket, String userId) {
-    users.compute(
-        userId,
-        (id, entry) -> {
-          UserSockets e = entry != null ? entry : new UserSockets();
-          if (e.sockets.isEmpty()) {
-            transitions.add(new Transition(id, true, socket));
-          }
-          e.sockets.add(socket);
-          return e;
-        });
-    sockets.add(socket);
+    synchronized (lock(userId)) {
+      if (sockets.join(socket, userId)) {
+        transitions.add(new Transition(userId, true, socket));
+      }
+    }
   }
 
   /** Removes a socket; the user's last announces {@code user:offline}. */
   void remove(Socket socket, String userId) {
-    sockets.remove(socket);
-    users.computeIfPresent(
-        userId,
-        (id, e) -> {
-          e.sockets.remove(socket);
-          if (e.sockets.isEmpty()) {
-            transitions.add(new Transition(id, false, socket));
-            return null;
-          }
-          return e;
-        });
-  }
-
-  /** The user's sockets here (a copy). */
-  List<Socket> socketsOf(String userId) {
-    UserSockets e = users.get(userId);
-    return e == null ? List.of() : e.sockets;
-  }
-
-  /** The user's sockets that take live messages. */
-  List<Socket> readySocketsOf(String userId) {
-    List<Socket> ready = new ArrayList<>(2);
-    for (Socket s : socketsOf(userId)) {
-      if (((ChatSession) s.state()).ready && s.connected()) {
-        ready.add(s);
+    synchronized (lock(userId)) {
+      if (sockets.leave(socket, userId)) {
+        transitions.add(new Transition(userId, false, socket));
       }
     }
-    return ready;
   }
 
-  @Override
-  public boolean hasReadySocket(String userId) {
-    for (Socket s : socketsOf(userId)) {
-      if (((ChatSession) s.state()).ready && s.connected()) {
-        return true;
-      }
-    }
-    return false;
+  private Object lock(String userId) {
+    return locks[Math.floorMod(userId.hashCode(), STRIPES)];
   }
 
   boolean isOnline(String userId) {
-    return users.containsKey(userId);
+    return sockets.has(userId);
   }
 
-  /** The ids of the users online here, each once. */
+  /** The ids of the users online, each once. */
   List<String> onlineUserIds() {
-    return new ArrayList<>(users.keySet());
-  }
-
-  int userCount() {
-    return users.size();
-  }
-
-  int socketCount() {
-    return sockets.size();
-  }
-
-  /** Every connected socket (for the periodic refresh of recovery sessions). */
-  Set<Socket> sockets() {
-    return sockets;
+    return new ArrayList<>(sockets.userIds());
   }
 
   public void stop() {
@@ -142,17 +86,11 @@ public final class Presence implements StoreWriter.Inboxes {
       }
       // what queued up meanwhile goes out together: each socket's frames in one write
       transitions.drainTo(pending, ANNOUNCE_BATCH - 1);
-      WsConnection.batch(() -> {
+      sockets.batch(() -> {
         for (Transition t : pending) {
           try {
             String event = t.online() ? Events.USER_ONLINE : Events.USER_OFFLINE;
-            PreparedMessage message =
-                PreparedMessage.of(SocketCodec.eventText(SocketPacket.MAIN_NAMESPACE, event, Json.write(new UserPresence(t.userId()))));
-            for (Socket socket : sockets) {
-              if (socket != t.cause()) {
-                socket.sendPrepared(message);
-              }
-            }
+            sockets.everyone().except(t.cause()).emit(event, Json.write(new UserPresence(t.userId())));
           } catch (RuntimeException e) {
             log.error("presence announcement failed", e);
           }

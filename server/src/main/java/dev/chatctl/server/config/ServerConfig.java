@@ -5,6 +5,7 @@ import dev.chatctl.util.Durations;
 import dev.chatctl.util.Secret;
 import dev.chatctl.util.Settings;
 import dev.chatctl.server.engineio.EngineOptions;
+import dev.chatctl.server.http.HttpLimits;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,8 @@ import java.util.Set;
  * @param engine Engine.IO heartbeat and payload settings
  * @param poolSize database connections
  * @param storeBatchSize most operations stored in one transaction
+ * @param http connection timeouts and caps (slowloris, idle connections, floods)
+ * @param limits what one client may ask of the chat (rates, requests in flight, store timeout)
  */
 public record ServerConfig(
     String host,
@@ -40,7 +43,9 @@ public record ServerConfig(
     Duration recoveryWindow,
     EngineOptions engine,
     int poolSize,
-    int storeBatchSize) {
+    int storeBatchSize,
+    HttpLimits http,
+    ChatLimits limits) {
 
   public static final int DEFAULT_PORT = 3001;
   public static final int DEFAULT_MAX_MESSAGE_LENGTH = 4000;
@@ -65,27 +70,62 @@ public record ServerConfig(
         positive("RECOVERY_WINDOW", Durations.parse("RECOVERY_WINDOW", settings.getOrDefault("RECOVERY_WINDOW", "24h"))),
         EngineOptions.defaults(),
         intSetting(settings, "DB_POOL_SIZE", DEFAULT_POOL_SIZE, 2, 200),
-        intSetting(settings, "STORE_BATCH_SIZE", DEFAULT_STORE_BATCH_SIZE, 1, 10_000));
+        intSetting(settings, "STORE_BATCH_SIZE", DEFAULT_STORE_BATCH_SIZE, 1, 10_000),
+        httpLimits(settings),
+        chatLimits(settings));
+  }
+
+  /** HEADERS_TIMEOUT, IDLE_CONNECTION_TIMEOUT, REQUEST_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP. */
+  private static HttpLimits httpLimits(Settings settings) {
+    return new HttpLimits(
+        duration(settings, "HEADERS_TIMEOUT", HttpLimits.DEFAULT_HEADERS_TIMEOUT),
+        duration(settings, "IDLE_CONNECTION_TIMEOUT", HttpLimits.DEFAULT_IDLE_TIMEOUT),
+        duration(settings, "REQUEST_TIMEOUT", HttpLimits.DEFAULT_REQUEST_TIMEOUT),
+        intSetting(settings, "MAX_CONNECTIONS", HttpLimits.defaultMaxConnections(), 1, 10_000_000),
+        intSetting(settings, "MAX_CONNECTIONS_PER_IP", HttpLimits.DEFAULT_MAX_CONNECTIONS_PER_IP, 0, 10_000_000),
+        false);
+  }
+
+  /** MESSAGE_RATE_LIMIT (sends per second per user, 0: off), MESSAGE_RATE_BURST, MAX_IN_FLIGHT, STORE_TIMEOUT. */
+  private static ChatLimits chatLimits(Settings settings) {
+    return new ChatLimits(
+        intSetting(settings, "MESSAGE_RATE_LIMIT", (int) ChatLimits.DEFAULT_MESSAGE_RATE, 0, 1_000_000),
+        intSetting(settings, "MESSAGE_RATE_BURST", ChatLimits.DEFAULT_MESSAGE_BURST, 1, 1_000_000),
+        intSetting(settings, "MAX_IN_FLIGHT", ChatLimits.DEFAULT_MAX_IN_FLIGHT, 1, 100_000),
+        duration(settings, "STORE_TIMEOUT", ChatLimits.DEFAULT_STORE_TIMEOUT));
+  }
+
+  private static Duration duration(Settings settings, String key, Duration fallback) {
+    String value = settings.get(key);
+    Duration d = value == null ? fallback : positive(key, Durations.parse(key, value));
+    if (d.toMillis() > Integer.MAX_VALUE) {
+      throw new ConfigException(key + " must be shorter than 24 days");
+    }
+    return d;
   }
 
   public ServerConfig withPort(int port) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize);
-  }
-
-  public ServerConfig withDatabase(DatabaseUrl database) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize);
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http, limits);
   }
 
   public ServerConfig withEngine(EngineOptions engine) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize);
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http, limits);
+  }
+
+  public ServerConfig withHttp(HttpLimits http) {
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http, limits);
+  }
+
+  public ServerConfig withLimits(ChatLimits limits) {
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http, limits);
   }
 
   public ServerConfig withRecoveryWindow(Duration recoveryWindow) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize);
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http, limits);
   }
 
   public ServerConfig withAllowedOrigins(Set<String> allowedOrigins) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize);
+    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http, limits);
   }
 
   /** The origin of NEXTAUTH_URL and those listed in CORS_ORIGINS (comma-separated). */

@@ -1,27 +1,33 @@
 package dev.chatctl.server.engineio;
 
-import dev.chatctl.util.RandomIds;
+import dev.chatctl.server.http.HandshakeRequest;
 import dev.chatctl.protocol.Json;
-import dev.chatctl.protocol.engineio.EngineCodec;
 import dev.chatctl.protocol.engineio.EnginePacket;
 import dev.chatctl.protocol.engineio.Handshake;
+import dev.chatctl.util.RandomIds;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.HttpUpgradeListener;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
-import io.undertow.util.SameThreadExecutor;
-import io.undertow.server.HttpUpgradeListener;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
+import org.xnio.XnioIoThread;
 
 /**
  * The Engine.IO v4 endpoint ({@code /socket.io/}): opens sessions over HTTP long-polling or
@@ -30,18 +36,15 @@ import org.xnio.StreamConnection;
  */
 public final class EngineIoServer implements HttpHandler {
 
-  static final String TEXT_PLAIN = "text/plain; charset=UTF-8";
-  static final String TEXT_HTML = "text/html";
-  private static final String JSON = "application/json";
-
   private static final AttachmentKey<Target> TARGET = AttachmentKey.create(Target.class);
+  private static final Logger log = LoggerFactory.getLogger(EngineIoServer.class);
 
   private final EngineOptions options;
   private final EngineListener listener;
   private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
   private final WebSocketProtocolHandshakeHandler webSocketHandshake;
 
-  private final java.util.concurrent.ScheduledExecutorService heartbeat;
+  private final ScheduledExecutorService heartbeat;
 
   public EngineIoServer(EngineOptions options, EngineListener listener) {
     this.options = options;
@@ -50,9 +53,9 @@ public final class EngineIoServer implements HttpHandler {
     // one heartbeat for every session, ticking at a twentieth of the smaller ping setting
     long tick = Math.clamp(Math.min(options.pingInterval().toMillis(), options.pingTimeout().toMillis()) / 20, 5, 1000);
     this.heartbeat =
-        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+        Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("chatctl-heartbeat").daemon(true).unstarted(r));
-    heartbeat.scheduleAtFixedRate(this::beat, tick, tick, java.util.concurrent.TimeUnit.MILLISECONDS);
+    heartbeat.scheduleAtFixedRate(this::beat, tick, tick, TimeUnit.MILLISECONDS);
   }
 
   private void beat() {
@@ -61,7 +64,7 @@ public final class EngineIoServer implements HttpHandler {
       try {
         session.heartbeat(now);
       } catch (RuntimeException e) {
-        org.slf4j.LoggerFactory.getLogger(EngineIoServer.class).error("heartbeat of {} failed", session.sid(), e);
+        log.error("heartbeat of {} failed", session.sid(), e);
       }
     }
   }
@@ -79,7 +82,7 @@ public final class EngineIoServer implements HttpHandler {
   public void closeAll() {
     heartbeat.shutdownNow();
     for (EngineSession session : List.copyOf(sessions.values())) {
-      session.close(EngineSession.SERVER_SHUTTING_DOWN, false);
+      session.close(CloseReason.SERVER_SHUTTING_DOWN);
     }
   }
 
@@ -89,78 +92,90 @@ public final class EngineIoServer implements HttpHandler {
     String transport = first(query, "transport");
     String sid = first(query, "sid");
     if (!"polling".equals(transport) && !"websocket".equals(transport)) {
-      error(exchange, 400, 0, "Transport unknown");
+      HttpReplies.error(exchange, EngineError.UNKNOWN_TRANSPORT);
       return;
     }
     if (!"4".equals(first(query, "EIO"))) {
-      error(exchange, 400, 5, "Unsupported protocol version");
+      HttpReplies.error(exchange, EngineError.UNSUPPORTED_PROTOCOL_VERSION);
       return;
     }
     EngineSession session = null;
     if (sid != null) {
       session = sessions.get(sid);
       if (session == null) {
-        error(exchange, 400, 1, "Session ID unknown");
+        HttpReplies.error(exchange, EngineError.UNKNOWN_SID);
         return;
       }
     }
     if (transport.equals("websocket")) {
       HeaderValues upgrade = exchange.getRequestHeaders().get(Headers.UPGRADE);
       if (upgrade == null || !"websocket".equalsIgnoreCase(upgrade.getFirst())) {
-        error(exchange, 400, 3, "Bad request");
+        HttpReplies.error(exchange, EngineError.BAD_REQUEST);
         return;
       }
       exchange.putAttachment(TARGET, new Target(session, handshakeRequest(exchange)));
       try {
         webSocketHandshake.handleRequest(exchange);
       } catch (Exception e) {
-        error(exchange, 400, 3, "Bad request");
+        HttpReplies.error(exchange, EngineError.BAD_REQUEST);
       }
       return;
     }
     if (session == null) {
       if (!exchange.getRequestMethod().equals(Methods.GET)) {
-        error(exchange, 400, 2, "Bad handshake method");
+        HttpReplies.error(exchange, EngineError.BAD_HANDSHAKE_METHOD);
         return;
       }
-      EngineSession opened = open(handshakeRequest(exchange), exchange.getIoThread());
+      EngineSession opened = open(handshakeRequest(exchange), exchange.getIoThread(), null);
       String body = EnginePacket.Type.OPEN.digit + Json.write(handshake(opened, List.of("websocket")));
-      respond(exchange, 200, TEXT_PLAIN, body);
+      register(opened);
+      HttpReplies.respond(exchange, 200, HttpReplies.TEXT_PLAIN, body);
       return;
     }
-    if (exchange.getRequestMethod().equals(Methods.GET)) {
-      session.onPoll(exchange);
+    PollingTransport polling = session.polling();
+    if (polling == null) {
+      HttpReplies.error(exchange, EngineError.BAD_REQUEST); // a WebSocket session
+    } else if (exchange.getRequestMethod().equals(Methods.GET)) {
+      polling.onPoll(exchange);
     } else if (exchange.getRequestMethod().equals(Methods.POST)) {
-      receivePost(session, exchange);
+      receivePost(session, polling, exchange);
     } else {
-      error(exchange, 400, 3, "Bad request");
+      HttpReplies.error(exchange, EngineError.BAD_REQUEST);
     }
   }
 
-  private void receivePost(EngineSession session, HttpServerExchange exchange) {
+  private void receivePost(EngineSession session, PollingTransport polling, HttpServerExchange exchange) {
     long length = exchange.getRequestContentLength();
     if (length > options.maxPayload()) {
-      error(exchange, 413, 3, "Payload too large");
-      session.close(EngineSession.TRANSPORT_ERROR, false);
+      HttpReplies.error(exchange, 413, EngineError.BAD_REQUEST, "Payload too large");
+      session.close(CloseReason.TRANSPORT_ERROR);
       return;
     }
     exchange.setMaxEntitySize(options.maxPayload());
     exchange
         .getRequestReceiver()
         .receiveFullString(
-            (ex, body) -> session.onPostBody(ex, body),
+            polling::onPost,
             (ex, e) -> {
-              error(ex, 413, 3, "Payload too large");
-              session.close(EngineSession.TRANSPORT_ERROR, false);
+              HttpReplies.error(ex, 413, EngineError.BAD_REQUEST, "Payload too large");
+              session.close(CloseReason.TRANSPORT_ERROR);
             },
             StandardCharsets.UTF_8);
   }
 
-  private EngineSession open(HandshakeRequest request, org.xnio.XnioIoThread timerThread) {
-    EngineSession session = new EngineSession(this, newSid(), request, timerThread);
-    sessions.put(session.sid(), session);
+  /**
+   * A new session over polling, or over {@code ws} when not null; the caller registers it once its
+   * OPEN packet is on its way, and starts reading its WebSocket.
+   */
+  private EngineSession open(HandshakeRequest request, XnioIoThread timerThread, WsConnection ws) {
+    EngineSession session = new EngineSession(this, newSid(), request, timerThread, ws);
     session.setHandler(listener.onOpen(session));
     return session;
+  }
+
+  /** Makes a session reachable by its sid and by the heartbeat. */
+  private void register(EngineSession session) {
+    sessions.put(session.sid(), session);
   }
 
   private Handshake handshake(EngineSession session, List<String> upgrades) {
@@ -192,12 +207,11 @@ public final class EngineIoServer implements HttpHandler {
         target.session().attachProbe(ws);
         return;
       }
-      EngineSession session = new EngineSession(EngineIoServer.this, newSid(), target.request(), ws.ioThread());
-      sessions.put(session.sid(), session);
+      EngineSession session = open(target.request(), ws.ioThread(), ws);
       ws.sendText(EnginePacket.Type.OPEN.digit + Json.write(handshake(session, List.of())));
-      session.useWebSocket(ws);
-      session.setHandler(listener.onOpen(session));
-      }
+      register(session); // after the OPEN: the heartbeat's first ping goes after it
+      session.startReading();
+    }
   }
 
   // ------------------------------------------------------------------ helpers
@@ -225,40 +239,10 @@ public final class EngineIoServer implements HttpHandler {
     return new HandshakeRequest(Map.copyOf(query), Map.copyOf(headers), address);
   }
 
-  private static final java.util.Set<String> ENGINE_PARAMETERS = java.util.Set.of("EIO", "transport", "sid", "t", "b64");
+  private static final Set<String> ENGINE_PARAMETERS = Set.of("EIO", "transport", "sid", "t", "b64");
 
   private static String first(Map<String, Deque<String>> query, String name) {
     Deque<String> values = query.get(name);
     return values == null || values.isEmpty() ? null : values.getFirst();
-  }
-
-  /** Keeps an exchange open after its handler returns, to be answered later. */
-  static void hold(HttpServerExchange exchange) {
-    exchange.dispatch(SameThreadExecutor.INSTANCE, () -> {});
-  }
-
-  /** Answers an exchange; safe from any thread. */
-  static void respond(HttpServerExchange exchange, int status, String contentType, String body) {
-    if (exchange.isInIoThread()) {
-      write(exchange, status, contentType, body);
-    } else {
-      exchange.getIoThread().execute(() -> write(exchange, status, contentType, body));
-    }
-  }
-
-  private static void write(HttpServerExchange exchange, int status, String contentType, String body) {
-    if (exchange.isResponseStarted()) {
-      return;
-    }
-    exchange.setStatusCode(status);
-    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
-    exchange.getResponseSender().send(body, StandardCharsets.UTF_8);
-  }
-
-  static void error(HttpServerExchange exchange, int status, int code, String message) {
-    Map<String, Object> body = new java.util.LinkedHashMap<>();
-    body.put("code", code);
-    body.put("message", message);
-    respond(exchange, status, JSON, Json.write(body));
   }
 }

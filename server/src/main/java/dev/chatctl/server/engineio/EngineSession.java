@@ -1,25 +1,25 @@
 package dev.chatctl.server.engineio;
 
+import dev.chatctl.server.http.HandshakeRequest;
 import dev.chatctl.protocol.ProtocolException;
 import dev.chatctl.protocol.engineio.EngineCodec;
 import dev.chatctl.protocol.engineio.EnginePacket;
 import io.undertow.server.HttpServerExchange;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.xnio.XnioExecutor;
 import org.xnio.XnioIoThread;
 
 /**
- * One Engine.IO v4 session: its transport (HTTP long-polling, or a WebSocket, possibly reached by
- * an upgrade from polling), its heartbeat, and the packets waiting for a poll.
+ * One Engine.IO v4 session (engine.io's {@code socket}): its state, its heartbeat, the packets it
+ * receives, and how it closes. Its transport is a {@link PollingTransport}, possibly upgraded by a
+ * {@link WebSocketUpgrade}, or a {@link WsConnection}.
  *
- * <p>Threads: {@link #send} may be called from any thread and never blocks; it writes to the
- * WebSocket directly (Undertow queues the frame and flushes it on the channel's I/O thread) or
- * buffers the packet for the next poll. Packets from the client arrive on I/O threads, one at a
- * time per transport. State changes are guarded by this object's monitor, which is never held
- * while calling the {@link Handler}.
+ * <p>Threads: {@link #send} may be called from any thread and never blocks; it queues the frame
+ * on the WebSocket (whose I/O thread writes it) or buffers the packet for the next poll. Packets
+ * from the client arrive on I/O threads, one at a time per transport. State changes are guarded by
+ * this object's monitor (shared by its transport objects), which is never held while calling the
+ * {@link Handler}.
  */
 public final class EngineSession {
 
@@ -33,18 +33,12 @@ public final class EngineSession {
     void onClose(String reason);
   }
 
-  /** Reasons a session ends, as socket.io reports them. */
-  public static final String TRANSPORT_CLOSE = "transport close";
-  public static final String TRANSPORT_ERROR = "transport error";
-  public static final String PING_TIMEOUT = "ping timeout";
-  public static final String PARSE_ERROR = "parse error";
-  public static final String FORCED_CLOSE = "forced close";
-  public static final String SERVER_SHUTTING_DOWN = "server shutting down";
+  /**
+   * Where a session is. UPGRADED: a WebSocket is the transport (also for a session opened over
+   * one). CLOSING: closed for the application; the transport still delivers what was sent before.
+   */
+  enum Phase { OPEN, UPGRADING, UPGRADED, CLOSING, CLOSED }
 
-  private enum State { OPEN, CLOSING, CLOSED }
-
-  /** How long a poll made during an upgrade is held before a NOOP ends it. */
-  private static final long PROBE_POLL_NOOP_MILLIS = 20;
   /** How long a poll may still arrive after the client closed a polling session. */
   private static final long CLIENT_CLOSE_GRACE_MILLIS = 100;
 
@@ -52,30 +46,28 @@ public final class EngineSession {
   private final String sid;
   private final HandshakeRequest request;
   private final XnioIoThread timerThread;
+  private final Heartbeat heartbeat;
   private Handler handler;
   /** The WebSocket, once it is the transport; written without the monitor. */
   private volatile WsConnection socket;
 
   // guarded by this
-  private State state = State.OPEN;
-  private boolean handlerNotified;
-  private List<Object> buffer; // polling: String frames (type digit first) and byte[] messages
-  private HttpServerExchange poll; // polling: the GET waiting for packets
-  private WsConnection probe; // an upgrade in progress
-  private XnioExecutor.Key upgradeTimer;
+  private boolean open = true;
+  private boolean closed;
+  private PollingTransport polling; // null over a WebSocket
+  private WebSocketUpgrade upgrade; // an upgrade in progress
   private XnioExecutor.Key closeTimer;
-  private XnioExecutor.Key noopTimer;
-  private long pingDueNanos; // when the pending ping was due
-  private boolean awaitingPong;
-  private boolean closedByClient;
 
-  EngineSession(EngineIoServer server, String sid, HandshakeRequest request, XnioIoThread timerThread) {
+  /** A session over long-polling, or over {@code ws} when it is not null. */
+  EngineSession(
+      EngineIoServer server, String sid, HandshakeRequest request, XnioIoThread timerThread, WsConnection ws) {
     this.server = server;
     this.sid = sid;
     this.request = request;
     this.timerThread = timerThread;
-    // the first ping is due one interval after the session opens (the heartbeat may see it at once)
-    this.pingDueNanos = System.nanoTime() + server.options().pingInterval().toNanos();
+    this.heartbeat = new Heartbeat(server.options());
+    this.socket = ws;
+    this.polling = ws == null ? new PollingTransport(this) : null;
   }
 
   public String sid() {
@@ -86,23 +78,22 @@ public final class EngineSession {
     return request;
   }
 
-  /** "websocket" or "polling". */
-  public String transportName() {
-    return socket != null ? "websocket" : "polling";
+  synchronized boolean isOpen() {
+    return open;
   }
 
-  public synchronized boolean isOpen() {
-    return state == State.OPEN;
+  synchronized Phase phase() {
+    if (closed) {
+      return Phase.CLOSED;
+    }
+    if (!open) {
+      return Phase.CLOSING;
+    }
+    return socket != null ? Phase.UPGRADED : upgrade != null ? Phase.UPGRADING : Phase.OPEN;
   }
 
   void setHandler(Handler handler) {
     this.handler = handler;
-  }
-
-  /** Runs a task on this session's I/O thread, after what that thread has queued already. */
-  public void execute(Runnable task) {
-    WsConnection ws = socket;
-    (ws != null ? ws.ioThread() : timerThread).execute(task);
   }
 
   /** Runs a task after a delay on this session's timer thread; returns its key for cancelling. */
@@ -125,12 +116,23 @@ public final class EngineSession {
     sendFrames(EnginePacket.Type.MESSAGE.digit + text, binaries);
   }
 
+  /**
+   * Stops reading this session's WebSocket, or starts again (backpressure; see {@link
+   * WsConnection#pauseReading}). A polling session is not paused.
+   */
+  public void pauseReading(boolean paused) {
+    WsConnection ws = socket;
+    if (ws != null) {
+      ws.pauseReading(paused);
+    }
+  }
+
   /** Sends a message prepared once for many sessions (its WebSocket frame is shared). */
   public void send(PreparedMessage message) {
     WsConnection ws = socket;
     if (ws != null) {
       synchronized (this) {
-        if (state == State.OPEN && socket == ws) {
+        if (open && socket == ws) {
           ws.send(message.frame());
           return;
         }
@@ -140,267 +142,117 @@ public final class EngineSession {
   }
 
   private synchronized void sendFrames(String text, List<byte[]> binaries) {
-    if (state != State.OPEN) {
+    if (!open) {
       return;
     }
     WsConnection ws = socket;
-    if (ws != null) {
-      ws.sendText(text);
-      for (byte[] binary : binaries) {
-        ws.sendBinary(binary);
-      }
+    if (ws == null) {
+      polling.send(text, binaries);
       return;
     }
-    List<Object> frames = buffer();
-    frames.add(text);
-    frames.addAll(binaries);
-    if (poll != null) {
-      answerPoll(false);
+    ws.sendText(text);
+    for (byte[] binary : binaries) {
+      ws.sendBinary(binary);
     }
   }
 
-  private void sendControl(char type) {
-    sendFrames(String.valueOf(type), List.of()); // reuses the MESSAGE path's ordering
+  // ------------------------------------------------------------------ transports
+
+  /** The polling transport; null once upgraded, or over a WebSocket from the start. */
+  synchronized PollingTransport polling() {
+    return polling;
   }
 
-  private List<Object> buffer() {
-    if (buffer == null) {
-      buffer = new ArrayList<>(4);
-    }
-    return buffer;
+  /** Whether {@code p} is still this session's transport. */
+  boolean pollsWith(PollingTransport p) {
+    return !closed && polling == p;
   }
 
-  /** Answers the pending poll with the buffered packets (and a CLOSE when closing). */
-  private void answerPoll(boolean close) {
-    StringBuilder body = new StringBuilder();
-    if (buffer != null) {
-      for (Object frame : buffer) {
-        if (!body.isEmpty()) {
-          body.append(EngineCodec.RECORD_SEPARATOR);
-        }
-        if (frame instanceof String text) {
-          body.append(text);
-        } else {
-          body.append('b').append(Base64.getEncoder().encodeToString((byte[]) frame));
-        }
-      }
-      buffer = null;
-    }
-    if (close) {
-      if (!body.isEmpty()) {
-        body.append(EngineCodec.RECORD_SEPARATOR);
-      }
-      body.append(EnginePacket.Type.CLOSE.digit);
-    }
-    HttpServerExchange exchange = poll;
-    poll = null;
-    EngineIoServer.respond(exchange, 200, EngineIoServer.TEXT_PLAIN, body.toString());
-  }
-
-  // ------------------------------------------------------------------ polling transport
-
-  /** A GET with this sid: answer at once with what is buffered, or hold it until there is some. */
-  void onPoll(HttpServerExchange exchange) {
-    if (closeIfPongOverdue(exchange)) {
-      return;
-    }
-    synchronized (this) {
-      if (state == State.CLOSED || socket != null) {
-        EngineIoServer.error(exchange, 400, 3, "Bad request");
-        return;
-      }
-      if (poll != null) {
-        // two GETs at once: the client is broken; engine.io closes the session
-        EngineIoServer.error(exchange, 400, 3, "Bad request");
-      } else {
-        poll = exchange;
-        if (state == State.CLOSING) {
-          answerPoll(!closedByClient);
-          finishClose();
-        } else if (buffer != null && !buffer.isEmpty()) {
-          answerPoll(false);
-        } else if (probe != null) {
-          // let the upgrade proceed: a NOOP ends this poll soon, unless the upgrade completes first
-          EngineIoServer.hold(exchange);
-          noopTimer = schedule(this::answerPollWithNoop, PROBE_POLL_NOOP_MILLIS);
-        } else {
-          EngineIoServer.hold(exchange);
-        }
-        return;
-      }
-    }
-    close(TRANSPORT_ERROR, false);
-  }
-
-  private boolean closeIfPongOverdue(HttpServerExchange exchange) {
-    synchronized (this) {
-      if (!pongOverdue(System.nanoTime())) {
-        return false;
-      }
-    }
-    close(PING_TIMEOUT, false);
-    EngineIoServer.error(exchange, 400, 1, "Session ID unknown");
-    return true;
-  }
-
-  private synchronized void answerPollWithNoop() {
-    noopTimer = null;
-    if (poll != null && state == State.OPEN) {
-      buffer().add(String.valueOf(EnginePacket.Type.NOOP.digit));
-      answerPoll(false);
-    }
-  }
-
-  /** A POST with this sid: the packets of its body, in order. */
-  void onPostBody(HttpServerExchange exchange, String body) {
-    if (closeIfPongOverdue(exchange)) {
-      return;
-    }
-    List<EnginePacket> packets;
-    try {
-      packets = EngineCodec.decodePayload(body);
-    } catch (ProtocolException e) {
-      EngineIoServer.error(exchange, 400, 3, "Bad request");
-      close(PARSE_ERROR, false);
-      return;
-    }
-    synchronized (this) {
-      if (state == State.CLOSED || socket != null) {
-        EngineIoServer.error(exchange, 400, 3, "Bad request");
-        return;
-      }
-    }
-    EngineIoServer.respond(exchange, 200, EngineIoServer.TEXT_HTML, "ok");
-    for (EnginePacket packet : packets) {
-      onPacket(packet);
-    }
-  }
-
-  // ------------------------------------------------------------------ websocket transport
-
-  /** Makes a freshly opened WebSocket the transport of this new session. */
-  void useWebSocket(WsConnection ws) {
-    socket = ws;
-    ws.start(new Receiver(false));
+  /** Starts reading the WebSocket this session opened over. */
+  void startReading() {
+    socket.start(new WebSocketTransport());
   }
 
   /** A WebSocket opened with this session's sid: the start of an upgrade from polling. */
   void attachProbe(WsConnection ws) {
     synchronized (this) {
-      if (state == State.OPEN && socket == null && probe == null) {
-        probe = ws;
-        upgradeTimer = schedule(() -> abandonProbe(ws), server.options().upgradeTimeout().toMillis());
-        ws.start(new Receiver(true));
+      if (open && polling != null && upgrade == null) {
+        upgrade = new WebSocketUpgrade(this, polling, ws);
+        upgrade.start(server.options().upgradeTimeout().toMillis());
         return;
       }
     }
-    ws.start(new Receiver(true)); // already upgraded, upgrading, or closed: engine.io closes it
-    ws.close(WsConnection.NORMAL);
+    // already upgraded, upgrading, or closed: engine.io closes it
+    ws.start(WsConnection.Listener.IGNORE);
+    ws.close(CloseCode.NORMAL);
   }
 
-  private void abandonProbe(WsConnection ws) {
+  /** A poll is being held: during an upgrade, it ends soon. */
+  void pollHeld() {
+    if (upgrade != null) {
+      upgrade.pollHeld();
+    }
+  }
+
+  /** The client sent UPGRADE on the probe: it becomes the transport (and closes, when closing). */
+  void upgraded(WebSocketUpgrade u) {
+    WsConnection ws = u.probe;
+    boolean closing;
     synchronized (this) {
-      if (probe != ws) {
+      if (upgrade != u || closed) {
         return;
       }
-      probe = null;
+      upgrade = null;
+      u.end(false);
+      polling.moveTo(ws);
+      polling = null;
+      ws.listen(new WebSocketTransport());
+      socket = ws; // published last: senders that see it find the buffer already moved
+      closing = !open;
+      if (closing) {
+        finishClose();
+      }
     }
-    ws.abort();
-  }
-
-  private void onProbeFrame(WsConnection ws, String text) {
-    if (text.equals("2probe")) {
-      ws.sendText("3probe");
-      synchronized (this) {
-        if (poll != null && probe == ws && noopTimer == null) {
-          noopTimer = schedule(this::answerPollWithNoop, PROBE_POLL_NOOP_MILLIS);
-        }
-      }
-    } else if (text.equals(String.valueOf(EnginePacket.Type.UPGRADE.digit))) {
-      synchronized (this) {
-        if (probe != ws || state != State.OPEN) {
-          return;
-        }
-        probe = null;
-        cancel(upgradeTimer);
-        cancel(noopTimer);
-        upgradeTimer = noopTimer = null;
-        if (poll != null) {
-          // a client polls no more once it sends UPGRADE: this poll raced it, and is refused
-          HttpServerExchange late = poll;
-          poll = null;
-          EngineIoServer.error(late, 400, 3, "Bad request");
-        }
-        if (buffer != null) {
-          for (Object frame : buffer) {
-            if (frame instanceof String t) {
-              ws.sendText(t);
-            } else {
-              ws.sendBinary((byte[]) frame);
-            }
-          }
-          buffer = null;
-        }
-        ws.listen(new Receiver(false));
-        socket = ws; // published last: senders that see it find the buffer already moved
-      }
+    if (closing) {
+      ws.close(CloseCode.NORMAL); // after what was buffered before the close
     }
   }
 
-  private void onWebSocketClosed(WsConnection ws) {
-    synchronized (this) {
-      if (probe == ws) {
-        probe = null;
-        cancel(upgradeTimer);
-        return;
-      }
-      if (socket != ws) {
-        return;
-      }
+  /** The probe closed, or timed out ({@code abort}): the session stays on polling. */
+  synchronized void upgradeEnded(WebSocketUpgrade u, boolean abort) {
+    if (upgrade == u) {
+      upgrade = null;
+      u.end(abort);
     }
-    close(TRANSPORT_CLOSE, true);
   }
 
-  /** Reads the frames of one WebSocket (the transport, or a probe during an upgrade). */
-  private final class Receiver implements WsConnection.Listener {
-    private final boolean probing;
-
-    Receiver(boolean probing) {
-      this.probing = probing;
-    }
-
+  /** Reads the frames of the WebSocket that is the transport. */
+  private final class WebSocketTransport implements WsConnection.Listener {
     @Override
     public void onText(WsConnection ws, String text) {
-      if (probing) {
-        onProbeFrame(ws, text);
-        return;
-      }
-      EnginePacket packet;
       try {
-        packet = EngineCodec.decodeText(text);
+        onPacket(EngineCodec.decodeText(text));
       } catch (ProtocolException e) {
-        close(PARSE_ERROR, false);
-        return;
+        close(CloseReason.PARSE_ERROR);
       }
-      onPacket(packet);
     }
 
     @Override
     public void onBinary(WsConnection ws, byte[] data) {
-      if (!probing) {
-        onPacket(EnginePacket.message(data));
-      }
+      onPacket(EnginePacket.message(data));
     }
 
     @Override
     public void onClose(WsConnection ws) {
-      onWebSocketClosed(ws);
+      if (socket == ws) {
+        close(CloseReason.TRANSPORT_CLOSE);
+      }
     }
   }
 
   // ------------------------------------------------------------------ packets and heartbeat
 
-  private void onPacket(EnginePacket packet) {
+  void onPacket(EnginePacket packet) {
     switch (packet.type()) {
       case MESSAGE -> {
         Handler h = handler;
@@ -412,128 +264,100 @@ public final class EngineSession {
           }
         }
       }
-      case PONG -> onPong();
-      case CLOSE -> close(TRANSPORT_CLOSE, true);
+      case PONG -> heartbeat.pong(System.nanoTime());
+      case CLOSE -> close(CloseReason.TRANSPORT_CLOSE);
       case PING -> sendFrames(EngineCodec.encodeText(EnginePacket.of(EnginePacket.Type.PONG, packet.text())), List.of());
       case OPEN, UPGRADE, NOOP -> {}
     }
   }
 
-  /**
-   * One step of the heartbeat, from the server's heartbeat thread (one for every session, rather
-   * than timers per session): pings when a ping is due, closes when the last one went unanswered
-   * for pingTimeout.
-   */
+  /** One step of the heartbeat, from the server's heartbeat thread: ping, or close on a timeout. */
   void heartbeat(long now) {
-    boolean ping = false;
-    synchronized (this) {
-      if (state != State.OPEN) {
-        return;
-      }
-      if (!awaitingPong && now - pingDueNanos >= 0) {
-        awaitingPong = true;
-        ping = true;
-      }
+    if (!isOpen()) {
+      return;
     }
-    if (pongOverdue(now)) {
-      close(PING_TIMEOUT, false);
-    } else if (ping) {
-      sendControl(EnginePacket.Type.PING.digit);
+    switch (heartbeat.tick(now)) {
+      case PING -> sendFrames(String.valueOf(EnginePacket.Type.PING.digit), List.of());
+      case TIMED_OUT -> close(CloseReason.PING_TIMEOUT);
+      case WAIT -> {}
     }
   }
 
-  /**
-   * True when a ping went unanswered past its deadline, counted from when the ping was due (the
-   * heartbeat may not have come round yet).
-   */
-  private synchronized boolean pongOverdue(long now) {
-    return awaitingPong && now - (pingDueNanos + server.options().pingTimeout().toNanos()) >= 0;
-  }
-
-  private void onPong() {
-    synchronized (this) {
-      if (awaitingPong) {
-        awaitingPong = false;
-        pingDueNanos = System.nanoTime() + server.options().pingInterval().toNanos();
-      }
+  /** Closes the session when its client left a ping unanswered past its deadline. */
+  boolean closeIfPongOverdue(HttpServerExchange exchange) {
+    if (!heartbeat.overdue(System.nanoTime())) {
+      return false;
     }
-  }
-
-  private static void cancel(XnioExecutor.Key key) {
-    if (key != null) {
-      key.remove();
-    }
+    close(CloseReason.PING_TIMEOUT);
+    HttpReplies.error(exchange, EngineError.UNKNOWN_SID);
+    return true;
   }
 
   // ------------------------------------------------------------------ closing
 
-  /** Closes the session from the server's side: packets already sent are flushed first. */
+  /** Closes the session from the server's side: packets already sent reach the client first. */
   public void close() {
-    close(FORCED_CLOSE, false);
+    close(CloseReason.FORCED_CLOSE);
   }
 
-  void close(String reason, boolean byClient) {
+  /**
+   * Ends the session. When the client left (its close, a ping timeout), the transport is dropped;
+   * otherwise it learns of the close after what was sent before it: a WebSocket closes after its
+   * queued frames; over polling the last poll gets CLOSE (see {@link PollingTransport}).
+   */
+  void close(CloseReason reason) {
+    boolean reachable = reason.clientReachable();
     Handler notify;
+    WsConnection ws;
     synchronized (this) {
-      if (state != State.OPEN) {
+      if (!open) {
         return;
       }
-      cancel(upgradeTimer);
-      cancel(noopTimer);
-      upgradeTimer = noopTimer = null;
-      if (probe != null) {
-        probe.abort();
-        probe = null;
-      }
-      closedByClient = byClient;
-      boolean polling = socket == null && poll == null;
-      if (polling && !byClient && buffer != null && !buffer.isEmpty()) {
-        // a server close while packets wait for a poll: the next poll gets them and the CLOSE
-        state = State.CLOSING;
-        closeTimer = schedule(this::finishClose, server.options().pingTimeout().toMillis());
-      } else if (polling && byClient) {
-        // the client's CLOSE came in a POST; a poll it sent alongside may still be on its way,
-        // and ends with a NOOP (engine.io's answer to a poll pending at a client close)
-        state = State.CLOSING;
-        buffer = null;
-        buffer().add(String.valueOf(EnginePacket.Type.NOOP.digit));
-        closeTimer = schedule(this::finishClose, CLIENT_CLOSE_GRACE_MILLIS);
-      } else {
-        if (poll != null) {
-          if (byClient) {
-            buffer = null;
-            buffer().add(String.valueOf(EnginePacket.Type.NOOP.digit));
-            answerPoll(false);
-          } else {
-            answerPoll(true);
-          }
-        }
+      open = false;
+      notify = handler;
+      ws = socket;
+      if (ws != null) {
         finishClose();
-      }
-      notify = handlerNotified ? null : handler;
-      handlerNotified = true;
-    }
-    WsConnection ws = socket;
-    if (ws != null) {
-      if (byClient || reason.equals(PING_TIMEOUT) || reason.equals(TRANSPORT_ERROR)) {
-        ws.abort();
+      } else if (reason == CloseReason.TRANSPORT_CLOSE) {
+        // a poll sent alongside the client's CLOSE may still come, and gets a NOOP (as in engine.io)
+        closeTimer = schedule(this::finishClose, CLIENT_CLOSE_GRACE_MILLIS);
+        polling.close(EnginePacket.Type.NOOP.digit, true);
       } else {
-        ws.close(WsConnection.NORMAL); // after the frames already queued
+        polling.close(EnginePacket.Type.CLOSE.digit, !reachable);
+        if (!reachable) {
+          finishClose();
+        } else if (!closed) {
+          // the client polls again at once, or is paused for an upgrade and comes back on it
+          closeTimer = schedule(this::finishClose, server.options().pingTimeout().toMillis());
+        }
       }
+    }
+    if (ws != null && reachable) {
+      ws.close(CloseCode.NORMAL); // after the frames already queued
+    } else if (ws != null) {
+      ws.abort();
     }
     if (notify != null) {
-      notify.onClose(reason);
+      notify.onClose(reason.text);
     }
   }
 
-  private synchronized void finishClose() {
-    if (state == State.CLOSED) {
+  /** The session is over: forgotten by the server, its probe dropped. */
+  synchronized void finishClose() {
+    if (closed) {
       return;
     }
-    state = State.CLOSED;
-    cancel(closeTimer);
-    closeTimer = null;
-    buffer = null;
+    closed = true;
+    if (closeTimer != null) {
+      closeTimer.remove();
+    }
+    if (upgrade != null) {
+      upgrade.end(true);
+      upgrade = null;
+    }
+    if (polling != null) {
+      polling.clear();
+    }
     server.remove(this);
   }
 }

@@ -1,7 +1,7 @@
 package dev.chatctl.server.socketio;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chatctl.server.engineio.HandshakeRequest;
+import dev.chatctl.server.http.HandshakeRequest;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 

@@ -6,31 +6,69 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.chatctl.protocol.Json;
 import dev.chatctl.protocol.socketio.SocketCodec;
 import dev.chatctl.protocol.socketio.SocketPacket;
-import dev.chatctl.server.engineio.HandshakeRequest;
-import dev.chatctl.server.engineio.PreparedMessage;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Consumer;
 
 /** A client's connection to one namespace. Emitting is safe from any thread. */
 public final class Socket {
+
+  /** Where a socket's packets go: its Engine.IO session, through its client. */
+  interface Output {
+    void send(String text, List<byte[]> attachments);
+
+    void send(SharedPacket packet);
+
+    /** Ends the socket (the client's DISCONNECT or the whole connection). */
+    void disconnect(Socket socket, boolean closeConnection);
+
+    /** Stops or restarts reading the connection (backpressure). */
+    void pauseReading(boolean paused);
+  }
+
+  /** A packet that waits while output is held: its own text and attachments, or a shared one. */
+  private record Held(String text, List<byte[]> attachments, SharedPacket shared) {}
+
   private final String id;
   private final String namespace;
-  private final SocketIoClient client;
+  private final Output output;
   private final Object state;
   private volatile boolean connected = true;
-  private Map<Long, Consumer<List<JsonNode>>> acks; // guarded by this
-  /** Frames emitted while output is held (just after connecting); null otherwise. */
-  private volatile List<Object[]> held;
-  private long nextAckId;
+  /** Packets emitted while output is held (just after connecting); null otherwise. */
+  private volatile List<Held> held;
 
   Socket(String id, String namespace, SocketIoClient client, Object state) {
+    this(id, namespace, state, over(client));
+  }
+
+  Socket(String id, String namespace, Object state, Output output) {
     this.id = id;
     this.namespace = namespace;
-    this.client = client;
     this.state = state;
+    this.output = output;
+  }
+
+  private static Output over(SocketIoClient client) {
+    return new Output() {
+      @Override
+      public void send(String text, List<byte[]> attachments) {
+        client.session().send(text, attachments);
+      }
+
+      @Override
+      public void send(SharedPacket packet) {
+        client.session().send(packet.prepared());
+      }
+
+      @Override
+      public void disconnect(Socket socket, boolean closeConnection) {
+        client.disconnect(socket, closeConnection);
+      }
+
+      @Override
+      public void pauseReading(boolean paused) {
+        client.session().pauseReading(paused);
+      }
+    };
   }
 
   public String id() {
@@ -47,22 +85,8 @@ public final class Socket {
     return (T) state;
   }
 
-  public HandshakeRequest handshake() {
-    return client.session().request();
-  }
-
-  /** "websocket" or "polling". */
-  public String transport() {
-    return client.session().transportName();
-  }
-
   public boolean connected() {
     return connected;
-  }
-
-  /** Runs a task after a delay on this connection's timer thread; returns its key for cancelling. */
-  public org.xnio.XnioExecutor.Key schedule(Runnable task, long delayMillis) {
-    return client.session().schedule(task, delayMillis);
   }
 
   /** Emits an event; each argument is serialized as JSON (byte arrays become attachments). */
@@ -77,63 +101,15 @@ public final class Socket {
 
   /** Emits an event whose arguments are JSON text already (no attachments). */
   public void emitJson(String event, String... jsonArgs) {
-    sendEncoded(SocketCodec.eventText(namespace, event, jsonArgs));
-  }
-
-  /**
-   * Sends a Socket.IO packet already encoded for this socket's namespace (see {@link
-   * SocketCodec#eventText}): a broadcast is encoded once and sent to many sockets.
-   */
-  public void sendEncoded(String packetText) {
     if (connected) {
-      transmit(packetText, List.of());
+      transmit(new Held(SocketCodec.eventText(namespace, event, jsonArgs), List.of(), null));
     }
   }
 
-  /**
-   * Sends a packet prepared once for many sockets of this socket's namespace (a broadcast): its
-   * WebSocket frame is built once and shared.
-   */
-  public void sendPrepared(PreparedMessage message) {
-    if (!connected) {
-      return;
-    }
-    if (held != null) {
-      synchronized (this) {
-        if (held != null) {
-          held.add(new Object[] {message, null});
-          return;
-        }
-      }
-    }
-    client.session().send(message);
-  }
-
-  /** Emits an event and calls {@code callback} with the client's acknowledgement. */
-  public void emitWithAck(String event, Consumer<List<JsonNode>> callback, Object... args) {
-    ArrayNode data = JsonNodeFactory.instance.arrayNode(args.length + 1);
-    data.add(event);
-    for (Object arg : args) {
-      data.add((JsonNode) Json.MAPPER.valueToTree(arg));
-    }
-    long ackId;
-    synchronized (this) {
-      ackId = nextAckId++;
-      if (acks == null) {
-        acks = new HashMap<>();
-      }
-      acks.put(ackId, callback);
-    }
-    send(new SocketPacket(SocketPacket.Type.EVENT, namespace, ackId, data));
-  }
-
-  void onAck(long ackId, List<JsonNode> args) {
-    Consumer<List<JsonNode>> callback;
-    synchronized (this) {
-      callback = acks == null ? null : acks.remove(ackId);
-    }
-    if (callback != null) {
-      callback.accept(args);
+  /** Sends a packet encoded once for many sockets of this namespace (see {@link Adapter}). */
+  void sendShared(SharedPacket packet) {
+    if (connected) {
+      transmit(new Held(null, null, packet));
     }
   }
 
@@ -142,7 +118,7 @@ public final class Socket {
       return;
     }
     SocketCodec.Encoded encoded = SocketCodec.encode(packet);
-    transmit(encoded.text(), encoded.attachments());
+    transmit(new Held(encoded.text(), encoded.attachments(), null));
   }
 
   /**
@@ -150,7 +126,15 @@ public final class Socket {
    * reconnect by itself); with {@code closeConnection}, the whole connection closes too.
    */
   public void disconnect(boolean closeConnection) {
-    client.disconnect(this, closeConnection);
+    output.disconnect(this, closeConnection);
+  }
+
+  /**
+   * Stops reading this socket's connection (TCP backpressure: the application has too many of its
+   * requests in flight), or starts again. Over polling, reading is not paused.
+   */
+  public void pauseReading(boolean paused) {
+    output.pauseReading(paused);
   }
 
   /** Makes what this socket emits wait until {@link #releaseOutput}. */
@@ -160,33 +144,33 @@ public final class Socket {
 
   /** Sends what waited, in order; from now on emits go out at once. */
   synchronized void releaseOutput() {
-    List<Object[]> waiting = held;
+    List<Held> waiting = held;
     if (waiting != null && connected) {
-      for (Object[] frame : waiting) {
-        if (frame[0] instanceof PreparedMessage prepared) {
-          client.session().send(prepared);
-        } else {
-          @SuppressWarnings("unchecked")
-          List<byte[]> attachments = (List<byte[]>) frame[1];
-          client.session().send((String) frame[0], attachments);
-        }
-      }
+      waiting.forEach(this::write);
     }
     // cleared only now: a sender that finds it set waits on this monitor, and goes after these
     held = null;
   }
 
-  /** Sends a packet's frames now, or after the held ones. */
-  private void transmit(String text, List<byte[]> attachments) {
+  /** Sends a packet now, or after the held ones. */
+  private void transmit(Held packet) {
     if (held != null) {
       synchronized (this) {
         if (held != null) {
-          held.add(new Object[] {text, attachments});
+          held.add(packet);
           return;
         }
       }
     }
-    client.session().send(text, attachments);
+    write(packet);
+  }
+
+  private void write(Held packet) {
+    if (packet.shared() != null) {
+      output.send(packet.shared());
+    } else {
+      output.send(packet.text(), packet.attachments());
+    }
   }
 
   void markDisconnected() {
@@ -216,7 +200,9 @@ public final class Socket {
           return;
         }
         sent = true;
-        sendEncoded(SocketCodec.ackText(namespace, ackId, jsonArgs));
+        if (connected) {
+          transmit(new Held(SocketCodec.ackText(namespace, ackId, jsonArgs), List.of(), null));
+        }
       }
     };
   }

@@ -51,34 +51,29 @@ final class SocketIoClient implements EngineSession.Handler {
 
   @Override
   public void onMessage(String text) {
-    serial.execute(() -> {
-      if (closed) {
-        return;
-      }
-      SocketPacket packet;
-      try {
-        packet = decoder.decode(text);
-      } catch (ProtocolException e) {
-        log.debug("closing {}: {}", session.sid(), e.getMessage());
-        session.close();
-        return;
-      }
-      if (packet != null) {
-        onPacket(packet);
-      }
-    });
+    receive(() -> decoder.decode(text));
   }
 
   @Override
   public void onMessage(byte[] binary) {
+    receive(() -> decoder.decode(binary));
+  }
+
+  /** Decoding one Engine.IO message; null while a packet waits for its attachments. */
+  private interface Decoding {
+    SocketPacket decode() throws ProtocolException;
+  }
+
+  private void receive(Decoding decoding) {
     serial.execute(() -> {
       if (closed) {
         return;
       }
       SocketPacket packet;
       try {
-        packet = decoder.decode(binary);
+        packet = decoding.decode();
       } catch (ProtocolException e) {
+        log.debug("closing {}: {}", session.sid(), e.getMessage());
         session.close();
         return;
       }
@@ -128,13 +123,7 @@ final class SocketIoClient implements EngineSession.Handler {
           dispatch(socket, packet);
         }
       }
-      case ACK, BINARY_ACK -> {
-        if (socket != null) {
-          List<JsonNode> args = new ArrayList<>(packet.data().size());
-          packet.data().forEach(args::add);
-          socket.onAck(packet.ackId(), args);
-        }
-      }
+      case ACK, BINARY_ACK -> {} // the server asks for no acknowledgements
       case CONNECT_ERROR -> session.close(); // only servers send these
     }
   }
@@ -155,14 +144,7 @@ final class SocketIoClient implements EngineSession.Handler {
   private void connect(String namespace, JsonNode auth) {
     NamespaceHandler handler = server.handler(namespace);
     if (handler == null) {
-      session.send(
-          SocketCodec.encode(
-                  new SocketPacket(
-                      SocketPacket.Type.CONNECT_ERROR,
-                      namespace,
-                      SocketPacket.NO_ACK,
-                      Admission.Refused.of("Invalid namespace", null).error()))
-              .text());
+      refuse(namespace, Admission.Refused.of("Invalid namespace", null));
       return;
     }
     if (sockets.contains(namespace) || (connecting != null && connecting.contains(namespace))) {
@@ -194,12 +176,7 @@ final class SocketIoClient implements EngineSession.Handler {
     }
     switch (admission) {
       case Admission.Dropped dropped -> session.close();
-      case Admission.Refused refused ->
-          session.send(
-              SocketCodec.encode(
-                      new SocketPacket(
-                          SocketPacket.Type.CONNECT_ERROR, namespace, SocketPacket.NO_ACK, refused.error()))
-                  .text());
+      case Admission.Refused refused -> refuse(namespace, refused);
       case Admission.Accepted accepted -> {
         Socket socket = new Socket(newId(), namespace, this, accepted.state());
         sockets.put(socket);
@@ -216,14 +193,19 @@ final class SocketIoClient implements EngineSession.Handler {
         // (the protocol's test-suite) rely on it.
         socket.holdOutput();
         handler.onConnect(socket);
-        session.send(
-            SocketCodec.encode(
-                    new SocketPacket(
-                        SocketPacket.Type.CONNECT, namespace, SocketPacket.NO_ACK, Json.MAPPER.valueToTree(answer)))
-                .text());
+        answer(SocketPacket.Type.CONNECT, namespace, Json.MAPPER.valueToTree(answer));
         session.schedule(socket::releaseOutput, OUTPUT_HOLD_MILLIS);
       }
     }
+  }
+
+  private void refuse(String namespace, Admission.Refused refused) {
+    answer(SocketPacket.Type.CONNECT_ERROR, namespace, refused.error());
+  }
+
+  /** Sends the answer to a CONNECT. */
+  private void answer(SocketPacket.Type type, String namespace, JsonNode data) {
+    session.send(SocketCodec.encode(new SocketPacket(type, namespace, SocketPacket.NO_ACK, data)).text());
   }
 
   void disconnect(Socket socket, boolean closeConnection) {

@@ -1,8 +1,7 @@
 package dev.chatctl.server.store;
 
-import dev.chatctl.protocol.chat.ClientEvent.SendMessage;
-import dev.chatctl.server.auth.Identity;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -15,10 +14,10 @@ public sealed interface StoreOp {
   CompletableFuture<?> result();
 
   /**
-   * A connect: upsert the user (when {@code upsert}) and resume the recovery session {@code pid}
-   * with {@code offset}, or start a new one.
+   * A connect: upsert the user's profile (when {@code upsert}) and resume the recovery session
+   * {@code pid} with {@code offset}, or start a new one.
    */
-  record Admit(Identity identity, boolean upsert, String pid, Long offset, CompletableFuture<Admitted> result)
+  record Admit(Profile profile, boolean upsert, String pid, Long offset, CompletableFuture<Admitted> result)
       implements StoreOp {}
 
   /**
@@ -28,7 +27,7 @@ public sealed interface StoreOp {
   record Admitted(String pid, boolean recovered, Long replayAfter, UserRecord user) {}
 
   /** A message to store. */
-  record Send(String senderId, SendMessage message, CompletableFuture<SendOutcome> result) implements StoreOp {}
+  record Send(Draft draft, CompletableFuture<SendOutcome> result) implements StoreOp {}
 
   /** What became of a Send. */
   sealed interface SendOutcome {
@@ -41,7 +40,8 @@ public sealed interface StoreOp {
   /**
    * A user's backlog for a socket that just connected: the undelivered messages ({@code
    * replayAfter} null) or everything after an offset (recovery), after {@code cursor}, one page.
-   * The messages it returns are marked delivered in the same transaction.
+   * The messages it returns are marked delivered in the same transaction; messages stored later in
+   * the same batch reach the socket live instead (they are not in the page).
    */
   record OpenInbox(String userId, Long replayAfter, long cursor, CompletableFuture<Backlog> result) implements StoreOp {}
 
@@ -50,13 +50,13 @@ public sealed interface StoreOp {
    * newlyDelivered}: the ids this page marked delivered (a recovery replay also holds messages
    * delivered before, which are neither receipted again nor unmarked).
    */
-  record Backlog(List<StoredMessage> messages, boolean more, long cursor, java.util.Set<String> newlyDelivered) {}
+  record Backlog(List<StoredMessage> messages, boolean more, long cursor, Set<String> newlyDelivered) {}
 
   /** Corrections of delivered_at made when messages were (or were not) written to a socket. */
   record Deliveries(List<String> delivered, List<String> undelivered, CompletableFuture<Void> result) implements StoreOp {}
 
   /** message:read: returns the newly read. */
-  record Read(String readerId, List<String> messageIds, CompletableFuture<List<MessageStore.ReadMark>> result)
+  record Read(String readerId, List<String> messageIds, CompletableFuture<List<ReadMark>> result)
       implements StoreOp {}
 
   /** Recovery sessions seen now; with {@code expire}, those past the window are deleted. */

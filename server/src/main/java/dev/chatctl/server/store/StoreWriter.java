@@ -1,20 +1,7 @@
 package dev.chatctl.server.store;
 
-import dev.chatctl.util.Throwables;
-import dev.chatctl.util.RandomIds;
-import dev.chatctl.protocol.chat.ClientEvent.SendMessage;
-import dev.chatctl.server.auth.Identity;
-import dev.chatctl.server.store.MessageStore.ClientKey;
-import dev.chatctl.server.store.MessageStore.NewMessage;
-import dev.chatctl.server.store.StoreOp.Admit;
-import dev.chatctl.server.store.StoreOp.Admitted;
-import dev.chatctl.server.store.StoreOp.Backlog;
-import dev.chatctl.server.store.StoreOp.Deliveries;
-import dev.chatctl.server.store.StoreOp.OpenInbox;
-import dev.chatctl.server.store.StoreOp.Read;
-import dev.chatctl.server.store.StoreOp.Send;
-import dev.chatctl.server.store.StoreOp.SendOutcome;
 import dev.chatctl.server.store.StoreOp.Touch;
+import dev.chatctl.util.Throwables;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,17 +12,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.jooq.DSLContext;
+import java.util.function.Consumer;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,14 +29,14 @@ import org.slf4j.LoggerFactory;
  * <p>Order: operations are executed and completed in submission order, so the messages of one
  * socket are stored, acknowledged and delivered in the order it sent them. Offsets: a batch takes
  * each recipient's offsets under that user row's lock, held until commit (see {@link
- * MessageStore#takeOffsets}). A batch that fails is split and retried in halves, so one bad
+ * MessageWrites#takeOffsets}). A batch that fails is split and retried in halves, so one bad
  * operation fails alone; when the database cannot be reached every operation fails at once.
+ *
+ * <p>This class is the queue, the thread, the retries and the completions; one batch's work is a
+ * {@link BatchRun}, which returns what it decided and calls nothing outside the store.
  */
 public final class StoreWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StoreWriter.class);
-
-  /** Most backlog messages sent to a socket per batch; the rest follow in later batches. */
-  public static final int BACKLOG_PAGE = 1000;
 
   /** The writer is stopping: the operation was not stored. */
   public static final class Stopped extends IllegalStateException {
@@ -65,18 +45,22 @@ public final class StoreWriter implements AutoCloseable {
     }
   }
 
-  /** What the writer needs to know of live sockets: whether a user has one that takes messages. */
-  public interface Inboxes {
-    boolean hasReadySocket(String userId);
+  /** The database cannot be reached (or did not answer in time): the operation was not stored. */
+  public static final class Unavailable extends IllegalStateException {
+    Unavailable(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
+  /** Most delivery corrections kept for a retry while the database is unreachable. */
+  private static final int MAX_RETAINED = 100_000;
+
   private final Database database;
-  private final Inboxes inboxes;
   private final Clock clock;
   private final int maxBatch;
-  private final Duration recoveryWindow;
-  private final MessageIds messageIds = new MessageIds();
-  private final LinkedBlockingQueue<StoreOp> queue = new LinkedBlockingQueue<>();
+  private final BatchRun.Context context;
+  private final long timeoutNanos;
+  private final FairQueue queue = new FairQueue();
   private final List<Runnable> afterBatch = new ArrayList<>();
   private final Thread thread;
   private volatile boolean stopping;
@@ -84,16 +68,23 @@ public final class StoreWriter implements AutoCloseable {
   private final DistributionSummary batchSizes;
   private final Counter failedOps;
 
-  public StoreWriter(Database database, Inboxes inboxes, Clock clock, int maxBatch, Duration recoveryWindow, MeterRegistry metrics) {
+  /**
+   * @param live the users with a socket taking live messages: a message to one of them is stamped
+   *     delivered as it is stored
+   * @param timeout how long an operation may wait in the queue; past it, it fails {@link
+   *     Unavailable} instead of being stored (its client was told so)
+   */
+  public StoreWriter(
+      Database database, LiveInboxes live, Clock clock, int maxBatch, Duration recoveryWindow, Duration timeout, MeterRegistry metrics) {
     this.database = database;
-    this.inboxes = inboxes;
+    this.timeoutNanos = timeout.toNanos();
     this.clock = clock;
     this.maxBatch = maxBatch;
-    this.recoveryWindow = recoveryWindow;
+    this.context = new BatchRun.Context(new MessageIds(), live, recoveryWindow);
     this.batchTimer = Timer.builder("chatctl.store.batch").description("Time to store one batch, commit included").publishPercentiles(0.5, 0.99).register(metrics);
     this.batchSizes = DistributionSummary.builder("chatctl.store.batch.size").description("Operations per stored batch").register(metrics);
     this.failedOps = Counter.builder("chatctl.store.failures").description("Operations the store failed").register(metrics);
-    metrics.gauge("chatctl.store.queue", queue, LinkedBlockingQueue::size);
+    metrics.gauge("chatctl.store.queue", queue, FairQueue::size);
     this.thread = Thread.ofPlatform().name("chatctl-store-writer").daemon(false).unstarted(this::run);
   }
 
@@ -102,21 +93,21 @@ public final class StoreWriter implements AutoCloseable {
     return this;
   }
 
-  /** Queues an operation; its result completes on the writer thread after its batch. */
+  /** Queues one of the server's own operations; its result completes on the writer thread after its batch. */
   public <T> CompletableFuture<T> submit(StoreOp op) {
+    return submit(null, op);
+  }
+
+  /** Queues an operation of a socket, in its lane (see {@link FairQueue}). */
+  public <T> CompletableFuture<T> submit(StoreLane lane, StoreOp op) {
     if (stopping) {
       op.result().completeExceptionally(new Stopped());
     } else {
-      queue.add(op);
+      queue.add(lane, op, System.nanoTime() + timeoutNanos);
     }
     @SuppressWarnings("unchecked")
     CompletableFuture<T> result = (CompletableFuture<T>) op.result();
     return result;
-  }
-
-  /** Operations waiting. */
-  public int backlog() {
-    return queue.size();
   }
 
   /**
@@ -130,17 +121,13 @@ public final class StoreWriter implements AutoCloseable {
     afterBatch.add(task);
   }
 
-  public boolean onWriterThread() {
-    return Thread.currentThread() == thread;
-  }
-
   /** Stores what is queued, then stops. */
   @Override
   public void close() {
     stopping = true;
     // woken by an operation that does nothing, not by an interrupt: interrupting a thread in the
     // middle of H2's file I/O closes H2's file channel and loses the batch
-    queue.add(new Touch(List.of(), false, new CompletableFuture<>()));
+    queue.add(null, new Touch(List.of(), false, new CompletableFuture<>()), Long.MAX_VALUE);
     try {
       thread.join(TimeUnit.SECONDS.toMillis(30));
     } catch (InterruptedException e) {
@@ -150,22 +137,24 @@ public final class StoreWriter implements AutoCloseable {
 
   private void run() {
     List<StoreOp> batch = new ArrayList<>(maxBatch);
+    List<StoreOp> expired = new ArrayList<>();
     while (true) {
-      StoreOp first;
       try {
-        first = stopping ? queue.poll() : queue.poll(1, TimeUnit.SECONDS);
+        queue.take(batch, expired, maxBatch, stopping ? 0 : 1000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
-      if (first == null) {
-        if (stopping) {
+      if (!expired.isEmpty()) {
+        fail(expired, new Unavailable("not stored in time: the database is unreachable or overloaded", null));
+        expired.clear();
+      }
+      if (batch.isEmpty()) {
+        if (stopping && queue.size() == 0) {
           return;
         }
         continue;
       }
-      batch.add(first);
-      queue.drainTo(batch, maxBatch - 1);
       try {
         process(batch);
       } catch (RuntimeException | Error e) {
@@ -182,12 +171,13 @@ public final class StoreWriter implements AutoCloseable {
     try {
       results = execute(batch, true);
     } catch (RuntimeException e) {
-      if (unreachable(e) || batch.size() == 1) {
-        if (!unreachable(e)) {
-          log.warn("store operation failed: {}", Database.reason(e));
-        } else {
-          log.error("database unreachable: {}", Database.reason(e));
-        }
+      if (unreachable(e)) {
+        log.error("database unreachable: {}", Database.reason(e));
+        unreachable(batch, e);
+        return;
+      }
+      if (batch.size() == 1) {
+        log.warn("store operation failed: {}", Database.reason(e));
         fail(batch, e);
         return;
       }
@@ -206,7 +196,7 @@ public final class StoreWriter implements AutoCloseable {
   private Object[] execute(List<StoreOp> batch, boolean retryRace) {
     Instant now = Instant.ofEpochMilli(clock.millis());
     try {
-      return database.dsl().transactionResult(cfg -> new BatchRun(DSL.using(cfg), batch, now).run());
+      return database.dsl().transactionResult(cfg -> new BatchRun(DSL.using(cfg), batch, now, context).run());
     } catch (RuntimeException e) {
       if (retryRace && uniqueViolation(e)) {
         return execute(batch, false);
@@ -234,12 +224,12 @@ public final class StoreWriter implements AutoCloseable {
    * Runs a batch's completions (the answers and deliveries they write) inside {@code scope}: the
    * server gathers the socket writes of a whole batch there. Set before {@link #start}.
    */
-  public StoreWriter completingWithin(java.util.function.Consumer<Runnable> scope) {
+  public StoreWriter completingWithin(Consumer<Runnable> scope) {
     this.completionScope = scope;
     return this;
   }
 
-  private java.util.function.Consumer<Runnable> completionScope = Runnable::run;
+  private Consumer<Runnable> completionScope = Runnable::run;
 
   private void fail(List<StoreOp> batch, Throwable e) {
     failedOps.increment(batch.size());
@@ -251,6 +241,22 @@ public final class StoreWriter implements AutoCloseable {
       }
     }
     runAfterBatch();
+  }
+
+  /**
+   * Fails a batch the database could not take: delivery corrections are queued again (they say
+   * what sockets were written, which must not be forgotten); the rest fail {@link Unavailable}.
+   */
+  private void unreachable(List<StoreOp> batch, RuntimeException e) {
+    List<StoreOp> failed = new ArrayList<>(batch.size());
+    for (StoreOp op : batch) {
+      if (op instanceof StoreOp.Deliveries && !stopping && queue.size() < MAX_RETAINED) {
+        queue.add(null, op, Long.MAX_VALUE);
+      } else {
+        failed.add(op);
+      }
+    }
+    fail(failed, new Unavailable("the database is unreachable", e));
   }
 
   private void runAfterBatch() {
@@ -277,269 +283,5 @@ public final class StoreWriter implements AutoCloseable {
 
   static boolean uniqueViolation(Throwable e) {
     return Throwables.find(e, t -> t instanceof SQLException s && ("23505".equals(s.getSQLState()) || s.getErrorCode() == 23505)) != null;
-  }
-
-  static String newPid() {
-    return RandomIds.urlSafe(15);
-  }
-
-  /** One batch's work inside its transaction; results are index-aligned with the batch. */
-  private final class BatchRun {
-    private final DSLContext tx;
-    private final List<StoreOp> ops;
-    private final Instant now;
-    private final Object[] results;
-
-    BatchRun(DSLContext tx, List<StoreOp> ops, Instant now) {
-      this.tx = tx;
-      this.ops = ops;
-      this.now = now;
-      this.results = new Object[ops.size()];
-    }
-
-    Object[] run() {
-      deliveries();
-      admits();
-      Map<Integer, String> laterIds = sends();
-      inboxes(laterIds);
-      reads();
-      touches();
-      return results;
-    }
-
-    private void deliveries() {
-      Set<String> delivered = new LinkedHashSet<>();
-      Set<String> undelivered = new LinkedHashSet<>();
-      for (int i = 0; i < ops.size(); i++) {
-        if (ops.get(i) instanceof Deliveries d) {
-          delivered.addAll(d.delivered());
-          undelivered.addAll(d.undelivered());
-        }
-      }
-      MessageStore.markDelivered(tx, delivered, now);
-      MessageStore.unmarkDelivered(tx, undelivered);
-    }
-
-    private void admits() {
-      Map<String, Identity> upserts = new LinkedHashMap<>();
-      Set<String> pids = new HashSet<>();
-      for (StoreOp op : ops) {
-        if (op instanceof Admit a) {
-          if (a.upsert()) {
-            upserts.put(a.identity().userId(), a.identity());
-          }
-          if (a.pid() != null) {
-            pids.add(a.pid());
-          }
-        }
-      }
-      if (upserts.isEmpty() && !ops.stream().anyMatch(op -> op instanceof Admit)) {
-        return;
-      }
-      Map<String, UserRecord> users = UserStore.upsert(tx, upserts.values(), MessageStore.odt(now));
-      Map<String, RecoveryStore.Session> sessions = RecoveryStore.find(tx, pids);
-      Instant cutoff = now.minus(recoveryWindow);
-      List<String> resumed = new ArrayList<>();
-      Map<String, String> started = new LinkedHashMap<>();
-      for (int i = 0; i < ops.size(); i++) {
-        if (ops.get(i) instanceof Admit a) {
-          String userId = a.identity().userId();
-          RecoveryStore.Session session = a.pid() == null ? null : sessions.get(a.pid());
-          if (session != null && session.userId().equals(userId) && session.lastSeenAt().isAfter(cutoff)) {
-            resumed.add(session.pid());
-            long after = a.offset() != null ? a.offset() : session.baseSeq();
-            results[i] = new Admitted(session.pid(), true, after, users.get(userId));
-          } else {
-            String pid = newPid();
-            started.put(pid, userId);
-            results[i] = new Admitted(pid, false, null, users.get(userId));
-          }
-        }
-      }
-      RecoveryStore.touch(tx, resumed, now);
-      RecoveryStore.start(tx, started, now);
-    }
-
-    /** Stores the batch's messages; returns the ids of those stored now, by operation index. */
-    private Map<Integer, String> sends() {
-      List<Integer> sendIndexes = new ArrayList<>();
-      Set<ClientKey> keys = new LinkedHashSet<>();
-      for (int i = 0; i < ops.size(); i++) {
-        if (ops.get(i) instanceof Send s) {
-          sendIndexes.add(i);
-          if (s.message().clientMessageId() != null) {
-            keys.add(new ClientKey(s.senderId(), s.message().clientMessageId()));
-          }
-        }
-      }
-      if (sendIndexes.isEmpty()) {
-        return Map.of();
-      }
-      Map<ClientKey, StoredMessage> existing = MessageStore.findByClientKeys(tx, keys);
-      // the first send of a (sender, clientMessageId) in this batch stores it; repeats answer with it
-      Map<ClientKey, Integer> firstOfKey = new HashMap<>();
-      List<Integer> toStore = new ArrayList<>();
-      Map<String, Integer> countByRecipient = new HashMap<>();
-      for (int i : sendIndexes) {
-        Send s = (Send) ops.get(i);
-        SendMessage m = s.message();
-        if (m.clientMessageId() != null) {
-          ClientKey key = new ClientKey(s.senderId(), m.clientMessageId());
-          StoredMessage stored = existing.get(key);
-          if (stored != null) {
-            results[i] = new SendOutcome.Stored(stored, false);
-            continue;
-          }
-          if (firstOfKey.putIfAbsent(key, i) != null) {
-            continue; // resolved after the first is stored
-          }
-        }
-        toStore.add(i);
-        countByRecipient.merge(m.recipientId(), 1, Integer::sum);
-      }
-      Map<String, Long> lastSeq = MessageStore.takeOffsets(tx, countByRecipient);
-      Map<String, Long> nextSeq = new HashMap<>();
-      lastSeq.forEach((recipient, last) -> nextSeq.put(recipient, last - countByRecipient.get(recipient) + 1));
-      // a user whose inbox opens earlier in this batch takes live messages from then on
-      Set<String> opening = new HashSet<>();
-      List<NewMessage> rows = new ArrayList<>();
-      int next = 0;
-      for (int i = 0; i < ops.size(); i++) {
-        if (ops.get(i) instanceof OpenInbox o) {
-          opening.add(o.userId());
-        }
-        if (next < toStore.size() && toStore.get(next) == i) {
-          next++;
-          Send s = (Send) ops.get(i);
-          SendMessage m = s.message();
-          Long seq = nextSeq.get(m.recipientId());
-          if (seq == null) {
-            results[i] = new SendOutcome.RecipientNotFound();
-            continue;
-          }
-          nextSeq.put(m.recipientId(), seq + 1);
-          boolean live = inboxes.hasReadySocket(m.recipientId()) || opening.contains(m.recipientId());
-          NewMessage row =
-              new NewMessage(
-                  messageIds.next(now.toEpochMilli()),
-                  s.senderId(),
-                  m.recipientId(),
-                  m.content(),
-                  m.sessionId(),
-                  m.clientMessageId(),
-                  now,
-                  seq,
-                  live ? now : null);
-          rows.add(row);
-          results[i] = new SendOutcome.Stored(row.stored(), true);
-        }
-      }
-      MessageStore.store(tx, rows);
-      // repeats within the batch get the first's outcome
-      for (int i : sendIndexes) {
-        if (results[i] == null) {
-          Send s = (Send) ops.get(i);
-          Object first = results[firstOfKey.get(new ClientKey(s.senderId(), s.message().clientMessageId()))];
-          results[i] = first instanceof SendOutcome.Stored stored ? new SendOutcome.Stored(stored.message(), false) : first;
-        }
-      }
-      Map<Integer, String> ids = new HashMap<>();
-      for (int i : sendIndexes) {
-        if (results[i] instanceof SendOutcome.Stored stored && stored.created()) {
-          ids.put(i, stored.message().id());
-        }
-      }
-      return ids;
-    }
-
-    private void inboxes(Map<Integer, String> storedIdsByIndex) {
-      Map<String, Long> undeliveredCursor = new LinkedHashMap<>();
-      List<Integer> opens = new ArrayList<>();
-      for (int i = 0; i < ops.size(); i++) {
-        if (ops.get(i) instanceof OpenInbox o) {
-          opens.add(i);
-          if (o.replayAfter() == null) {
-            undeliveredCursor.merge(o.userId(), o.cursor(), Math::max);
-          }
-        }
-      }
-      if (opens.isEmpty()) {
-        return;
-      }
-      List<StoredMessage> undelivered = MessageStore.undelivered(tx, undeliveredCursor, BACKLOG_PAGE);
-      // a full page may have cut any user's backlog short: each continues from its cursor
-      boolean truncated = undelivered.size() >= BACKLOG_PAGE;
-      Map<String, List<StoredMessage>> byUser = new HashMap<>();
-      for (StoredMessage m : undelivered) {
-        byUser.computeIfAbsent(m.recipientId(), k -> new ArrayList<>()).add(m);
-      }
-      Set<String> claimed = new HashSet<>(); // each message goes to one backlog
-      List<String> stamp = new ArrayList<>();
-      for (int i : opens) {
-        OpenInbox o = (OpenInbox) ops.get(i);
-        // messages stored later in this batch reach this socket live, not in its backlog
-        Set<String> later = new HashSet<>();
-        storedIdsByIndex.forEach((index, id) -> {
-          if (index > i) {
-            later.add(id);
-          }
-        });
-        List<StoredMessage> page = new ArrayList<>();
-        boolean more;
-        if (o.replayAfter() == null) {
-          for (StoredMessage m : byUser.getOrDefault(o.userId(), List.of())) {
-            if (m.recipientSeq() > o.cursor() && !later.contains(m.id()) && claimed.add(m.id())) {
-              page.add(m);
-            }
-          }
-          more = truncated;
-        } else {
-          List<StoredMessage> after = MessageStore.after(tx, o.userId(), Math.max(o.replayAfter(), o.cursor()), BACKLOG_PAGE + 1);
-          more = after.size() > BACKLOG_PAGE;
-          for (StoredMessage m : after.subList(0, Math.min(BACKLOG_PAGE, after.size()))) {
-            if (!later.contains(m.id())) {
-              page.add(m);
-            }
-          }
-        }
-        List<StoredMessage> sent = new ArrayList<>(page.size());
-        Set<String> newlyDelivered = new HashSet<>();
-        for (StoredMessage m : page) {
-          if (m.deliveredAt() == null) {
-            stamp.add(m.id());
-            newlyDelivered.add(m.id());
-            sent.add(m.delivered(now));
-          } else {
-            sent.add(m);
-          }
-        }
-        long cursor = page.isEmpty() ? Math.max(o.cursor(), o.replayAfter() == null ? o.cursor() : o.replayAfter()) : page.get(page.size() - 1).recipientSeq();
-        results[i] = new Backlog(sent, more, cursor, newlyDelivered);
-      }
-      MessageStore.markDelivered(tx, stamp, now);
-    }
-
-    private void reads() {
-      for (int i = 0; i < ops.size(); i++) {
-        if (ops.get(i) instanceof Read r) {
-          results[i] = MessageStore.markRead(tx, r.readerId(), r.messageIds(), now);
-        }
-      }
-    }
-
-    private void touches() {
-      Set<String> pids = new LinkedHashSet<>();
-      boolean expire = false;
-      for (StoreOp op : ops) {
-        if (op instanceof Touch t) {
-          pids.addAll(t.pids());
-          expire |= t.expire();
-        }
-      }
-      RecoveryStore.touch(tx, pids, now);
-      if (expire) {
-        RecoveryStore.expire(tx, now.minus(recoveryWindow));
-      }
-    }
   }
 }

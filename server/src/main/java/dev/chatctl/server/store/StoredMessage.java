@@ -1,14 +1,10 @@
 package dev.chatctl.server.store;
 
-import dev.chatctl.protocol.chat.Message;
-import dev.chatctl.protocol.chat.StoredMessageView;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 /**
- * A message as stored: the wire {@link Message} fields plus its recovery offset ({@code
- * recipientSeq}) and receipts (null until then).
+ * A message as stored: its fields, its recovery offset ({@code recipientSeq}) and receipts (null
+ * until then). A message about to be inserted is one too, with {@code readAt} null.
  */
 public record StoredMessage(
     String id,
@@ -22,26 +18,9 @@ public record StoredMessage(
     Instant deliveredAt,
     Instant readAt) {
 
-  /** ISO-8601 UTC with milliseconds, as JavaScript's Date.toISOString writes it. */
-  public static final DateTimeFormatter ISO_MILLIS =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-
-  public static String iso(Instant instant) {
-    return instant == null ? null : ISO_MILLIS.format(instant);
-  }
-
-  public Message toMessage() {
-    return new Message(id, senderId, recipientId, content, sessionId, clientMessageId, iso(createdAt));
-  }
-
-  /** With its receipts, as history and conversation:list show it. */
-  public StoredMessageView toView() {
-    return new StoredMessageView(id, senderId, recipientId, content, sessionId, clientMessageId, iso(createdAt), iso(deliveredAt), iso(readAt));
-  }
-
-  /** The recovery offset as clients echo it: an opaque decimal string. */
-  public String offset() {
-    return Long.toString(recipientSeq);
+  /** A new message from a draft, with what the writer decided. */
+  static StoredMessage of(Draft d, String id, Instant createdAt, long recipientSeq, Instant deliveredAt) {
+    return new StoredMessage(id, d.senderId(), d.recipientId(), d.content(), d.sessionId(), d.clientMessageId(), createdAt, recipientSeq, deliveredAt, null);
   }
 
   public StoredMessage delivered(Instant at) {

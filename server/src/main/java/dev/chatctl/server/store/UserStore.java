@@ -6,7 +6,6 @@ import static org.jooq.impl.DSL.lower;
 import static org.jooq.impl.DSL.val;
 
 import dev.chatctl.db.tables.records.UsersRecord;
-import dev.chatctl.server.auth.Identity;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -28,8 +27,8 @@ public final class UserStore {
    * Inserts or updates users from their tokens: a claim the token lacks keeps the stored value.
    * Returns the directory entries as stored.
    */
-  public static Map<String, UserRecord> upsert(DSLContext tx, Collection<Identity> identities, OffsetDateTime now) {
-    if (identities.isEmpty()) {
+  public static Map<String, UserRecord> upsert(DSLContext tx, Collection<Profile> profiles, OffsetDateTime now) {
+    if (profiles.isEmpty()) {
       return Map.of();
     }
     BatchBindStep updates =
@@ -40,12 +39,12 @@ public final class UserStore {
                 .set(USERS.IMAGE, coalesce(val((String) null), USERS.IMAGE))
                 .set(USERS.UPDATED_AT, val((OffsetDateTime) null))
                 .where(USERS.ID.eq((String) null)));
-    List<Identity> list = List.copyOf(identities);
-    for (Identity i : list) {
+    List<Profile> list = List.copyOf(profiles);
+    for (Profile i : list) {
       updates.bind(clean(i.name()), clean(i.email()), clean(i.picture()), now, i.userId());
     }
     int[] counts = updates.execute();
-    List<Identity> missing = new ArrayList<>();
+    List<Profile> missing = new ArrayList<>();
     for (int k = 0; k < list.size(); k++) {
       if (counts[k] == 0) {
         missing.add(list.get(k));
@@ -53,18 +52,18 @@ public final class UserStore {
     }
     if (!missing.isEmpty()) {
       var insert = tx.insertInto(USERS, USERS.ID, USERS.NAME, USERS.EMAIL, USERS.IMAGE, USERS.CREATED_AT, USERS.UPDATED_AT);
-      for (Identity i : missing) {
+      for (Profile i : missing) {
         insert = insert.values(i.userId(), clean(i.name()), clean(i.email()), clean(i.picture()), now, now);
       }
       insert.execute();
     }
-    return find(tx, list.stream().map(Identity::userId).collect(Collectors.toSet()));
+    return find(tx, list.stream().map(Profile::userId).collect(Collectors.toSet()));
   }
 
   /** Adds or updates one user (chatctl users add). */
   public static UserRecord add(DSLContext dsl, String id, String name, String email, OffsetDateTime now) {
     return dsl.transactionResult(
-        cfg -> upsert(DSL.using(cfg), List.of(new Identity(id, name, email, null, null)), now).get(id));
+        cfg -> upsert(DSL.using(cfg), List.of(new Profile(id, name, email, null)), now).get(id));
   }
 
   public static Map<String, UserRecord> find(DSLContext dsl, Collection<String> ids) {

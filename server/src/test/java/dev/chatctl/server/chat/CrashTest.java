@@ -1,14 +1,15 @@
 package dev.chatctl.server.chat;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import dev.chatctl.server.testing.NodeChecks;
 import dev.chatctl.server.testing.NodeScript;
 import dev.chatctl.server.testing.ServeMain;
 import dev.chatctl.server.testing.TestDatabases;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and retry; after the restarts the recipient (recovering its session) must have every message
  * that a message:sent or an ack confirmed, exactly once, in per-sender order.
  *
- * <p>A third test does the same with SIGTERM, a clean stop.
+ * <p>Each check of the script is a test of its own. A third factory does the same with SIGTERM, a clean stop.
  *
  * <p>The server process is {@code chatctl serve} as {@link ServeMain} runs it from the test
  * classpath (the code under test, no built jar needed). To run the real launcher instead, give
@@ -27,16 +28,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashTest {
 
-  @Test
-  void killNineLosesNothingOnTheEmbeddedDatabase(@TempDir Path dir) throws Exception {
-    run(dir, null, "KILL");
+  @TestFactory
+  Stream<DynamicTest> killNineLosesNothingOnTheEmbeddedDatabase(@TempDir Path dir) throws Exception {
+    return run(dir, null, "KILL");
   }
 
-  @Test
-  void killNineLosesNothingOnPostgres(@TempDir Path dir) throws Exception {
+  @TestFactory
+  Stream<DynamicTest> killNineLosesNothingOnPostgres(@TempDir Path dir) throws Exception {
     String url = TestDatabases.freshPostgresSchema();
     try {
-      run(dir, url, "KILL");
+      return run(dir, url, "KILL");
     } finally {
       TestDatabases.dropSchema(url);
     }
@@ -46,12 +47,12 @@ class CrashTest {
    * The same with SIGTERM (a clean stop, as a deploy does) mid-stream: the clients must come back
    * by themselves and nothing confirmed may be lost.
    */
-  @Test
-  void gracefulStopMidStreamLosesNothingOnTheEmbeddedDatabase(@TempDir Path dir) throws Exception {
-    run(dir, null, "TERM");
+  @TestFactory
+  Stream<DynamicTest> gracefulStopMidStreamLosesNothingOnTheEmbeddedDatabase(@TempDir Path dir) throws Exception {
+    return run(dir, null, "TERM");
   }
 
-  private static void run(Path dir, String databaseUrl, String signal) throws Exception {
+  private static Stream<DynamicTest> run(Path dir, String databaseUrl, String signal) throws Exception {
     String launcher = System.getProperty("chatctl.launcher", System.getenv("CHATCTL_LAUNCHER"));
     if (launcher == null || launcher.isBlank()) {
       launcher = ServeMain.launcher(dir).toString();
@@ -64,6 +65,6 @@ class CrashTest {
     }
     NodeScript.Result result = NodeScript.run("crash.mjs", 300, args.toArray(String[]::new));
     System.out.println(result.stdout());
-    assertTrue(result.ok(), result::toString);
+    return NodeChecks.of("crash.mjs", result);
   }
 }

@@ -2,17 +2,16 @@ package dev.chatctl.server.chat;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.chatctl.server.config.ServerConfig;
-import dev.chatctl.server.testing.NodeProcess;
+import dev.chatctl.server.testing.NodeChecks;
 import dev.chatctl.server.testing.NodeScript;
+import dev.chatctl.server.testing.RestartingServer;
 import dev.chatctl.server.testing.TestDatabases;
 import dev.chatctl.server.testing.TestServer;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,49 +20,50 @@ import org.junit.jupiter.api.io.TempDir;
  * server/src/test/node/delivery.mjs} against a server in-process (the same script passes against
  * the reference Node.js peer), on the embedded database and on PostgreSQL; plus the checks that
  * need the server restarted under the clients (offline delivery and recovery across a restart),
- * driven from here, and those that need a short RECOVERY_WINDOW.
+ * driven from here, and those that need a short RECOVERY_WINDOW. Each check of the script is a
+ * test of its own.
  */
 class DeliveryTest {
 
-  @Test
-  void deliveryHoldsOnTheEmbeddedDatabase(@TempDir Path dir) throws Exception {
+  @TestFactory
+  Stream<DynamicTest> deliveryHoldsOnTheEmbeddedDatabase(@TempDir Path dir) throws Exception {
     try (TestServer server = TestServer.h2(dir)) {
-      run(server);
+      return run(server);
     }
   }
 
-  @Test
-  void deliveryHoldsOnPostgres(@TempDir Path dir) throws Exception {
+  @TestFactory
+  Stream<DynamicTest> deliveryHoldsOnPostgres(@TempDir Path dir) throws Exception {
     try (TestServer server = TestServer.postgres(dir)) {
-      run(server);
+      return run(server);
     }
   }
 
   /** RECOVERY_WINDOW 2 s: a pid not seen for longer starts a new session; one seen within it recovers. */
-  @Test
-  void recoveryWindowIsKept(@TempDir Path dir) throws Exception {
+  @TestFactory
+  Stream<DynamicTest> recoveryWindowIsKept(@TempDir Path dir) throws Exception {
     try (TestServer server = TestServer.h2(dir, c -> c.withRecoveryWindow(Duration.ofSeconds(2)))) {
-      run(server, "--only", "[window]", "--recovery-window-s", "2");
+      return run(server, "--only", "[window]", "--recovery-window-s", "2");
     }
   }
 
   /** Offline messages and a recovery session outlive a restart (the same database, the same port). */
-  @Test
-  void deliveryOutlivesARestartOnTheEmbeddedDatabase(@TempDir Path dir) throws Exception {
-    restarts(dir, null);
+  @TestFactory
+  Stream<DynamicTest> deliveryOutlivesARestartOnTheEmbeddedDatabase(@TempDir Path dir) throws Exception {
+    return restarts(dir, null);
   }
 
-  @Test
-  void deliveryOutlivesARestartOnPostgres(@TempDir Path dir) throws Exception {
+  @TestFactory
+  Stream<DynamicTest> deliveryOutlivesARestartOnPostgres(@TempDir Path dir) throws Exception {
     String url = TestDatabases.freshPostgresSchema();
     try {
-      restarts(dir, url);
+      return restarts(dir, url);
     } finally {
       TestDatabases.dropSchema(url);
     }
   }
 
-  private static void run(TestServer server, String... extra) throws Exception {
+  private static Stream<DynamicTest> run(TestServer server, String... extra) throws Exception {
     String[] args = new String[4 + extra.length];
     args[0] = "--url";
     args[1] = server.url();
@@ -72,40 +72,17 @@ class DeliveryTest {
     System.arraycopy(extra, 0, args, 4, extra.length);
     NodeScript.Result result = NodeScript.run("delivery.mjs", 300, args);
     System.out.println(result.stdout());
-    assertTrue(result.ok(), result::toString);
+    return NodeChecks.of("delivery.mjs", result);
   }
 
-  /**
-   * Runs the [restart] checks of delivery.mjs: each time the script asks (line {@code #
-   * restart-request}), the server is stopped and started again on the same database and port, and
-   * the script is told so (line {@code restarted}).
-   */
-  private static void restarts(Path dir, String databaseUrl) throws Exception {
-    int port = freePort();
-    UnaryOperator<ServerConfig> samePort = c -> c.withPort(port);
-    TestServer server = TestServer.on(dir, databaseUrl, samePort);
-    int restarts = 0;
-    try (NodeProcess node =
-        NodeProcess.start("delivery.mjs", "--url", server.url(), "--secret", TestServer.SECRET, "--only", "[restart]", "--restart-via-stdio")) {
-      while (node.awaitLine(line -> line.startsWith("# restart-request"), Duration.ofSeconds(120)) != null) {
-        server.close();
-        server = TestServer.on(dir, databaseUrl, samePort);
-        restarts++;
-        node.writeLine("restarted");
-      }
-      NodeScript.Result result = node.await(Duration.ofSeconds(60));
-      System.out.println(result.stdout());
-      assertTrue(result.ok(), result::toString);
-      assertTrue(restarts >= 2, "the [restart] checks asked for " + restarts + " restarts\n" + result);
-    } finally {
-      server.close();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    }
+  /** Runs the [restart] checks of delivery.mjs, restarting the server each time the script asks. */
+  private static Stream<DynamicTest> restarts(Path dir, String databaseUrl) throws Exception {
+    RestartingServer.Run run =
+        RestartingServer.run(dir, databaseUrl, c -> c, Duration.ofSeconds(120),
+            "delivery.mjs", "--secret", TestServer.SECRET, "--only", "[restart]", "--restart-via-stdio");
+    return Stream.concat(
+        NodeChecks.of("delivery.mjs", run.result()),
+        Stream.of(DynamicTest.dynamicTest("the [restart] checks asked for restarts", () ->
+            assertTrue(run.restarts() >= 2, "the [restart] checks asked for " + run.restarts() + " restarts\n" + run.result()))));
   }
 }

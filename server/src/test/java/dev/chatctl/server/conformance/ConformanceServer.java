@@ -3,7 +3,7 @@ package dev.chatctl.server.conformance;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatctl.server.engineio.EngineIoServer;
 import dev.chatctl.server.engineio.EngineOptions;
-import dev.chatctl.server.engineio.HandshakeRequest;
+import dev.chatctl.server.http.HandshakeRequest;
 import dev.chatctl.server.socketio.Ack;
 import dev.chatctl.server.socketio.Admission;
 import dev.chatctl.server.socketio.NamespaceHandler;
@@ -26,11 +26,21 @@ import java.util.concurrent.CompletionStage;
  */
 public final class ConformanceServer {
 
+  /** The test-suite's configuration: its timings are tight, for a suite that waits for them. */
   public static Undertow start(int port) {
-    EngineOptions options =
-        EngineOptions.defaults().withPing(Duration.ofMillis(300), Duration.ofMillis(200));
+    return start(
+        port,
+        EngineOptions.defaults().withPing(Duration.ofMillis(300), Duration.ofMillis(200)),
+        Duration.ofMillis(1000));
+  }
+
+  /**
+   * The same application with other timings: socket.io's defaults suit tests that are not about
+   * them, and a loaded machine.
+   */
+  public static Undertow start(int port, EngineOptions options, Duration connectTimeout) {
     SocketIoServer socketIo =
-        new SocketIoServer(Duration.ofMillis(1000)).mount("/", new Echo()).mount("/custom", new Echo());
+        new SocketIoServer(connectTimeout).mount("/", new Echo()).mount("/custom", new Echo());
     EngineIoServer engineIo = new EngineIoServer(options, socketIo);
     Undertow server =
         Undertow.builder()

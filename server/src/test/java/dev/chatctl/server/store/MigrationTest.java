@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.chatctl.protocol.chat.ClientEvent.SendMessage;
 import dev.chatctl.server.testing.FreshDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -57,10 +56,10 @@ class MigrationTest {
       assertEquals(1, MessageStore.conversations(sql, "alice").get(0).unreadCount());
 
       // new messages continue the offsets and the store order
-      StoreWriter writer = new StoreWriter(db, u -> false, Clock.systemUTC(), 8, Duration.ofHours(1), new SimpleMeterRegistry()).start();
+      StoreWriter writer = new StoreWriter(db, new LiveInboxes(), Clock.systemUTC(), 8, Duration.ofHours(1), Duration.ofSeconds(30), new SimpleMeterRegistry()).start();
       try {
         StoreOp.SendOutcome outcome =
-            writer.<StoreOp.SendOutcome>submit(new StoreOp.Send("alice", new SendMessage("bob", "fifth", null, null), new CompletableFuture<>()))
+            writer.<StoreOp.SendOutcome>submit(new StoreOp.Send(new Draft("alice", "bob", "fifth", null, null), new CompletableFuture<>()))
                 .get(20, TimeUnit.SECONDS);
         assertEquals(4, ((StoreOp.SendOutcome.Stored) outcome).message().recipientSeq());
       } finally {

@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.chatctl.protocol.chat.ClientEvent.SendMessage;
-import dev.chatctl.server.auth.Identity;
 import dev.chatctl.server.store.StoreOp.Admitted;
 import dev.chatctl.server.store.StoreOp.Backlog;
 import dev.chatctl.server.store.StoreOp.SendOutcome;
@@ -24,7 +22,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,13 +37,13 @@ class StoreWriterTest {
   private static final class Fixture implements AutoCloseable {
     final FreshDatabase fresh;
     final Database database;
-    final Set<String> ready = ConcurrentHashMap.newKeySet();
+    final LiveInboxes live = new LiveInboxes();
     final StoreWriter writer;
 
     Fixture(FreshDatabase.Kind kind, Path dir, Duration window) {
       fresh = FreshDatabase.of(kind, dir);
       database = Database.openAndMigrate(fresh.url(), 4);
-      writer = new StoreWriter(database, ready::contains, Clock.systemUTC(), 64, window, new SimpleMeterRegistry()).start();
+      writer = new StoreWriter(database, live, Clock.systemUTC(), 64, window, Duration.ofSeconds(30), new SimpleMeterRegistry()).start();
     }
 
     Fixture(FreshDatabase.Kind kind, Path dir) {
@@ -58,11 +55,11 @@ class StoreWriterTest {
     }
 
     Admitted admit(String user, String pid, Long offset) throws Exception {
-      return await(writer.submit(new StoreOp.Admit(new Identity(user, "N " + user, user + "@x", null, null), true, pid, offset, new CompletableFuture<>())));
+      return await(writer.submit(new StoreOp.Admit(new Profile(user, "N " + user, user + "@x", null), true, pid, offset, new CompletableFuture<>())));
     }
 
     CompletableFuture<SendOutcome> send(String from, String to, String content, String clientMessageId) {
-      return writer.submit(new StoreOp.Send(from, new SendMessage(to, content, null, clientMessageId), new CompletableFuture<>()));
+      return writer.submit(new StoreOp.Send(new Draft(from, to, content, null, clientMessageId), new CompletableFuture<>()));
     }
 
     StoredMessage stored(CompletableFuture<SendOutcome> f) throws Exception {
@@ -152,7 +149,7 @@ class StoreWriterTest {
       for (int i = 0; i < 10; i++) {
         // a session id longer than the column: refused by the database (validation normally stops it)
         String session = i == 6 ? "s".repeat(500) : null;
-        batch.add(f.writer.submit(new StoreOp.Send("alice", new SendMessage("bob", "m" + i, session, null), new CompletableFuture<>())));
+        batch.add(f.writer.submit(new StoreOp.Send(new Draft("alice", "bob", "m" + i, session, null), new CompletableFuture<>())));
       }
       for (int i = 0; i < 10; i++) {
         if (i == 6) {
@@ -180,7 +177,7 @@ class StoreWriterTest {
       assertTrue(backlog.messages().stream().allMatch(m -> m.deliveredAt() != null), "marked delivered as they are handed out");
       assertFalse(backlog.more());
       assertEquals(List.of(), f.backlog("bob", null).messages(), "a later session does not get them again");
-      f.ready.add("bob");
+      f.live.open("bob");
       assertNotNull(f.stored(f.send("alice", "bob", "live", null)).deliveredAt(), "a ready socket: delivered as stored");
     }
   }
@@ -271,8 +268,8 @@ class StoreWriterTest {
       assertEquals("b2", list.get(2).lastMessage().content());
       assertEquals(1, list.get(1).unreadCount(), "notes to self are unread until read");
 
-      List<MessageStore.ReadMark> marks = f.await(f.writer.submit(new StoreOp.Read("alice", List.of(b1.id(), b1.id(), "missing"), new CompletableFuture<>())));
-      assertEquals(List.of(new MessageStore.ReadMark(b1.id(), "bob")), marks);
+      List<ReadMark> marks = f.await(f.writer.submit(new StoreOp.Read("alice", List.of(b1.id(), b1.id(), "missing"), new CompletableFuture<>())));
+      assertEquals(List.of(new ReadMark(b1.id(), "bob")), marks);
       assertEquals(List.of(), f.await(f.writer.submit(new StoreOp.Read("bob", List.of(b2.id()), new CompletableFuture<>()))),
           "only the recipient can mark a message read");
       assertEquals(List.of(), f.await(f.writer.submit(new StoreOp.Read("alice", List.of(b1.id()), new CompletableFuture<>()))),
@@ -288,14 +285,14 @@ class StoreWriterTest {
   void twoWritersOnOneDatabaseGiveEachRecipientDistinctGaplessOffsets(FreshDatabase.Kind kind) throws Exception {
     try (Fixture f = new Fixture(kind, dir);
         Database second = Database.open(f.fresh.url(), 4)) {
-      StoreWriter other = new StoreWriter(second, u -> false, Clock.systemUTC(), 16, Duration.ofHours(1), new SimpleMeterRegistry()).start();
+      StoreWriter other = new StoreWriter(second, new LiveInboxes(), Clock.systemUTC(), 16, Duration.ofHours(1), Duration.ofSeconds(30), new SimpleMeterRegistry()).start();
       try {
         f.admit("alice", null, null);
         f.admit("bob", null, null);
         List<CompletableFuture<SendOutcome>> all = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
           StoreWriter w = i % 2 == 0 ? f.writer : other;
-          all.add(w.submit(new StoreOp.Send("alice", new SendMessage("bob", "m" + i, null, null), new CompletableFuture<>())));
+          all.add(w.submit(new StoreOp.Send(new Draft("alice", "bob", "m" + i, null, null), new CompletableFuture<>())));
         }
         Set<Long> offsets = new HashSet<>();
         for (CompletableFuture<SendOutcome> s : all) {

@@ -9,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -38,13 +36,8 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   public static NodeProcess start(String script, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add("node");
-    command.add(script);
-    command.addAll(List.of(args));
     Path err = Files.createTempFile("node-err", ".txt");
-    Process process =
-        new ProcessBuilder(command).directory(NodeScript.directory().toFile()).redirectError(err.toFile()).start();
+    Process process = NodeScript.command(script, args).redirectError(err.toFile()).start();
     return new NodeProcess(process, err);
   }
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -96,30 +97,34 @@ public final class NodeScript {
     }
   }
 
-  /** Starts a script in the background with extra environment variables. */
-  public static Running start(String script, java.util.Map<String, String> env, String... args) throws IOException {
+  /**
+   * {@code node script args...} in the scripts' folder, asking for the machine report lines that
+   * {@link NodeChecks} reads (CHECK_REPORT=1, see harness.mjs).
+   */
+  static ProcessBuilder command(String script, String... args) {
     List<String> command = new ArrayList<>();
     command.add("node");
     command.add(script);
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(directory().toFile()).redirectErrorStream(true);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(directory().toFile());
+    builder.environment().put("CHECK_REPORT", "1");
+    return builder;
+  }
+
+  /** Starts a script in the background with extra environment variables. */
+  public static Running start(String script, Map<String, String> env, String... args) throws IOException {
+    ProcessBuilder builder = command(script, args).redirectErrorStream(true);
     builder.environment().putAll(env);
     return new Running(builder.start());
   }
 
-  public static Result run(String script, long timeoutSeconds, String... args)
-      throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add("node");
-    command.add(script);
-    command.addAll(List.of(args));
-    Path dir = directory();
+  /** Runs a script to its end, killing it after the timeout. */
+  public static Result run(String script, long timeoutSeconds, String... args) throws IOException, InterruptedException {
     Path out = Files.createTempFile("node-out", ".txt");
     Path err = Files.createTempFile("node-err", ".txt");
     try {
       Process process =
-          new ProcessBuilder(command)
-              .directory(dir.toFile())
+          command(script, args)
               .redirectOutput(out.toFile())
               .redirectError(err.toFile())
               .start();

@@ -7,5 +7,9 @@ public enum ErrorCode {
   INTERNAL,
   TOKEN_MISSING,
   TOKEN_INVALID,
-  TOKEN_EXPIRED
+  TOKEN_EXPIRED,
+  /** A send over the user's rate limit, or a socket with too many requests unanswered. */
+  RATE_LIMITED,
+  /** The database cannot be reached: nothing was stored; the client may retry later. */
+  UNAVAILABLE
 }

@@ -28,6 +28,11 @@ public final class SocketCodec {
       Set.of("connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
 
   private static final int MAX_ATTACHMENTS = 10_000;
+  /**
+   * The attachments of one packet together, in bytes: as much as one Engine.IO packet may hold
+   * (maxPayload), so a peer cannot make a decoder hold 10,000 of them.
+   */
+  public static final int MAX_ATTACHMENT_BYTES = 1_000_000;
 
   private SocketCodec() {}
 
@@ -167,6 +172,7 @@ public final class SocketCodec {
   public static final class Decoder {
     private SocketPacket pending;
     private int expected;
+    private long bufferedBytes;
     private final List<byte[]> buffers = new ArrayList<>(0);
 
     /** Feeds a text frame; returns the packet, or null while attachments are awaited. */
@@ -188,6 +194,10 @@ public final class SocketCodec {
       if (pending == null) {
         throw new ProtocolException("got a binary attachment that no packet announced");
       }
+      bufferedBytes += binary.length;
+      if (bufferedBytes > MAX_ATTACHMENT_BYTES) {
+        throw new ProtocolException("attachments larger than " + MAX_ATTACHMENT_BYTES + " bytes");
+      }
       buffers.add(binary);
       if (buffers.size() < expected) {
         return null;
@@ -196,6 +206,7 @@ public final class SocketCodec {
       JsonNode data = reconstruct(done.data(), buffers);
       pending = null;
       expected = 0;
+      bufferedBytes = 0;
       buffers.clear();
       return new SocketPacket(done.type(), done.namespace(), done.ackId(), data);
     }

@@ -1,4 +1,4 @@
-package dev.chatctl.cli.client;
+package dev.chatctl.server.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,11 +10,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP proxy in front of a test server that plays the network: it can cut every connection (reset,
- * as a restarting router does; a bare FIN that races a connection's first frames can go unnoticed
- * by java.net.http.WebSocket until the heartbeat, which would make tests slow, not wrong), drop what the server sends while passing what the client sends (an
- * answer lost on the way), or drop everything without closing anything (a network that is gone:
- * only heartbeats notice).
+ * A TCP proxy on loopback in front of a test server (or a database) that plays the network: it can
+ * cut every connection (reset, as a restarting router does; a bare FIN that races a connection's
+ * first frames can go unnoticed by java.net.http.WebSocket until the heartbeat, which would make
+ * tests slow, not wrong), refuse new ones (a server that is down), drop what the server sends
+ * while passing what the client sends (an answer lost on the way), or drop everything without
+ * closing anything (a network that is gone: only heartbeats notice).
  */
 public final class TcpProxy implements AutoCloseable {
   private final ServerSocket listener;
@@ -22,6 +23,7 @@ public final class TcpProxy implements AutoCloseable {
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile boolean dropDownstream;
   private volatile boolean dropAll;
+  private volatile boolean refuse;
   private volatile boolean closed;
 
   public TcpProxy(int targetPort) throws IOException {
@@ -48,23 +50,47 @@ public final class TcpProxy implements AutoCloseable {
     dropAll = drop;
   }
 
+  /** Resets new connections at once while {@code refuse} (what a stopped server's port does). */
+  public void refuse(boolean refuse) {
+    this.refuse = refuse;
+  }
+
+  /** The server is down: every connection reset, new ones refused, until {@link #restore}. */
+  public void down() {
+    refuse(true);
+    cut();
+  }
+
+  /** The server is back: new connections pass again. */
+  public void restore() {
+    refuse(false);
+  }
+
   /** Closes every connection now (new ones are still accepted). */
   public void cut() {
     for (Socket s : sockets) {
-      try {
-        s.setSoLinger(true, 0); // reset, as a router that restarts does
-      } catch (IOException e) {
-        // closing anyway
-      }
-      closeQuietly(s);
+      reset(s);
     }
     sockets.clear();
+  }
+
+  private static void reset(Socket s) {
+    try {
+      s.setSoLinger(true, 0); // reset, as a router that restarts does
+    } catch (IOException e) {
+      // closing anyway
+    }
+    closeQuietly(s);
   }
 
   private void accept() {
     while (!closed) {
       try {
         Socket client = listener.accept();
+        if (refuse) {
+          reset(client);
+          continue;
+        }
         Socket server;
         try {
           server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
