@@ -40,6 +40,7 @@ class ServeCommandTest {
       serve.terminate();
       assertEquals(0, serve.waitFor(30), () -> String.join("\n", serve.stderr()));
       assertTrue(serve.stderr().stream().anyMatch(l -> l.contains("stopped")), () -> String.join("\n", serve.stderr()) + "\nSTDOUT:" + String.join("\n", serve.stdout()));
+      assertTrue(serve.stderr().stream().noneMatch(l -> l.contains("\u001b")), "no escape codes in a log that is not a terminal");
     }
   }
 
@@ -86,7 +87,7 @@ class ServeCommandTest {
   void aBadFlagIsOneLineAndExit2() throws Exception {
     ChatctlProcess serve = ChatctlProcess.start(dir, Map.of(), "serve", "--prot", "3001");
     assertEquals(ExitCodes.USAGE, serve.waitFor(60));
-    assertOneLine(serve, "chatctl: Unknown option");
+    assertOneLine(serve, "chatctl: unknown option '--prot' (did you mean --port?); see `chatctl serve --help`");
     ChatctlProcess badNumber = ChatctlProcess.start(dir, Map.of("WS_PORT", "eighty"), "serve");
     assertEquals(ExitCodes.USAGE, badNumber.waitFor(60));
     assertOneLine(badNumber, "chatctl: WS_PORT must be a number, not 'eighty'");
