@@ -551,6 +551,22 @@ check('auth: a token expiring while connected gets auth:expired {code: TOKEN_EXP
   ok(Date.now() < exp * 1000 + 2000, `disconnect came ${Date.now() - exp * 1000} ms after exp`);
 }, { timeoutMs: Math.max(TIMEOUT, 9000) });
 
+check("auth: over polling only, a token expiring while connected gets auth:expired, then disconnect 'io server disconnect', and nothing else", async (ctx) => {
+  // the CLOSE travels in a poll answer of its own, after the one with auth:expired and the
+  // DISCONNECT: engine.io-client acts on a CLOSE at once but hands packets over a tick later
+  const u = newUser('expiring-polling');
+  const exp = Math.ceil(Date.now() / 1000) + 2;
+  const s = await connect(makeSocket(ctx, { token: sign({ ...u.claims, exp }, { expiresIn: null }), label: u.id, transports: ['polling'] }), ctx);
+  const events = [];
+  s.onAny((event) => events.push(event));
+  const gone = new Promise((resolve) => s.once('disconnect', (reason) => { events.push(`disconnect ${reason}`); resolve(reason); }));
+  ctx.step = 'waiting for the disconnect';
+  eq(await gone, 'io server disconnect', 'disconnect reason');
+  await sleep(300); // anything after the disconnect would show here
+  eq(events, ['auth:expired', 'disconnect io server disconnect'], 'events after connect');
+  ok(Date.now() < exp * 1000 + 2000, `disconnect came ${Date.now() - exp * 1000} ms after exp`);
+}, { timeoutMs: Math.max(TIMEOUT, 9000) });
+
 check('auth: a token expired inside the skew window is refused (TOKEN_EXPIRED) or ended at once', async (ctx) => {
   const u = newUser('skew');
   const s = makeSocket(ctx, { token: sign({ ...u.claims, exp: nowS() - 2 }, { expiresIn: null }), label: u.id });

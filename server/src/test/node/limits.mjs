@@ -112,7 +112,11 @@ async function rate() {
 /**
  * One socket floods; meanwhile another pair sends one message at a time. Each of the pair's messages
  * must arrive before the flood ahead of it is through: counted in flood messages the sink got
- * between the pair's send and its arrival.
+ * between the pair's send and its arrival. A store fed first-in first-out puts the pair's first
+ * message behind the whole flood (about n); a fair one behind a batch or two. The count is taken
+ * at the clients, which share one Node.js event loop, so on a loaded machine it includes flood
+ * messages that were stored before the pair's but not yet read by the sink: the bound is half the
+ * flood, which a FIFO store cannot meet.
  */
 async function fairness() {
   const n = Number(opt.flood);
@@ -136,7 +140,7 @@ async function fairness() {
   const errors = count(flooder, 'message:error');
   console.log(`flood of ${n}: flood messages that overtook each of the pair's ${rounds}: ${overtaken.join(' ')}; flood errors ${errors}`);
   const worst = Math.max(...overtaken);
-  if (worst > n / 4) fail(`one of the pair's messages waited behind ${worst} of ${n} flood messages`);
+  if (worst > n / 2) fail(`one of the pair's messages waited behind ${worst} of ${n} flood messages`);
   if (errors !== 0) fail(`the flood got ${errors} message:error (no rate limit was set)`);
   const flood = sink.events.filter((e) => e.event === 'message:receive').map((e) => Number(e.args[0].clientMessageId.slice(1)));
   if (!flood.every((v, i) => v === i)) fail('the flood arrived out of order or with gaps');

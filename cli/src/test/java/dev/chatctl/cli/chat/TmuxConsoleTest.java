@@ -170,6 +170,19 @@ class TmuxConsoleTest {
     await("nothing unread", s -> statusLine(s).equals("alice → carol (online) | connected"));
     carolEvents.await(ChatEvent.Read.class);
 
+    // a message taller than the window: once in the scrollback, its marks on short lines of their own
+    StringBuilder tall = new StringBuilder();
+    for (int i = 0; i < 300; i++) {
+      tall.append(i == 0 ? "" : " ").append(String.format("w%03d", i));
+    }
+    literal(tall.toString());
+    keys("Enter");
+    carolEvents.await(ChatEvent.Received.class, r -> r.message().content().equals(tall.toString()));
+    await("the delivered line", s -> s.contains("✓✓ delivered to carol: \"w000 w001"));
+    String history = tmux("capture-pane", "-p", "-S", "-", "-t", "chat");
+    assertEquals(1, count(history, "you → carol: w000"), history);
+    assertEquals(1, count(history, "w299"), "no second copy of the message in the scrollback:\n" + history);
+
     literal("/quit");
     keys("Enter");
     awaitCondition(() -> Files.exists(exit) && Files.readString(exit).contains("exit="));

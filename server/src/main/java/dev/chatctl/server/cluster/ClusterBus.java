@@ -56,7 +56,13 @@ public final class ClusterBus implements AutoCloseable {
   private final ClusterKeys keys;
   private final String nodeChannel;
   private final Listener listener;
-  private final Map<String, Integer> subscriptions = new ConcurrentHashMap<>(); // user → local subscribers
+  /** A user's channel here: how many local subscribers, and Redis's confirmation. */
+  private static final class Channel {
+    int count; // changed in the map entry's lock
+    volatile CompletableFuture<Void> confirmed = new CompletableFuture<>();
+  }
+
+  private final Map<String, Channel> subscriptions = new ConcurrentHashMap<>();
   private final List<Consumer<State>> stateListeners = new CopyOnWriteArrayList<>();
   private final Counter published;
   private final Counter publishFailures;
@@ -116,61 +122,70 @@ public final class ClusterBus implements AutoCloseable {
     check = redis.scheduler().scheduleAtFixedRate(this::selfCheck, 0, every, TimeUnit.MILLISECONDS);
   }
 
-  /** Listens to the user's channel; completes when Redis confirmed (at once if already listening). */
+  /**
+   * Listens to the user's channel; completes when Redis has confirmed (the user's later
+   * subscribers get the same confirmation). Completions run on the cluster scheduler thread.
+   */
   public CompletionStage<Void> subscribe(String userId) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    subscriptions.compute(
-        userId,
-        (user, count) -> {
-          if (count == null) {
-            sendSubscribe(user, done);
-            return 1;
-          }
-          done.complete(null);
-          return count + 1;
-        });
-    return done;
+    Channel channel =
+        subscriptions.compute(
+            userId,
+            (user, c) -> {
+              if (c == null) {
+                c = new Channel();
+                sendSubscribe(user, c); // in the map entry's lock: in order with an unsubscribe
+              }
+              c.count++;
+              return c;
+            });
+    return channel.confirmed;
   }
 
   /** Subscribes the user's channel; a failure is retried every CLUSTER_BUS_CHECK while it is wanted. */
-  private void sendSubscribe(String userId, CompletableFuture<Void> done) {
+  private void sendSubscribe(String userId, Channel channel) {
+    CompletableFuture<Void> confirmed = channel.confirmed;
     throttle
         .send(() -> pubsub.async().subscribe(keys.userChannel(userId)))
-        .whenComplete(
+        .whenCompleteAsync(
             (v, error) -> {
-              Futures.complete(done, null, error);
+              Futures.complete(confirmed, null, error);
               if (error != null && !closed) {
                 redis.scheduler().schedule(() -> retrySubscribe(userId), redis.settings().busCheck().toMillis(), TimeUnit.MILLISECONDS);
               }
-            });
+            },
+            redis.scheduler());
   }
 
   private void retrySubscribe(String userId) {
     subscriptions.computeIfPresent(
         userId,
-        (user, count) -> {
-          sendSubscribe(user, new CompletableFuture<>());
-          return count;
+        (user, c) -> {
+          if (c.confirmed.isCompletedExceptionally()) {
+            c.confirmed = new CompletableFuture<>();
+            sendSubscribe(user, c);
+          }
+          return c;
         });
   }
 
   /** Stops listening when the last local subscriber of the user leaves; completes when confirmed. */
   public CompletionStage<Void> unsubscribe(String userId) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    boolean[] found = {false};
+    boolean[] sent = {false};
     subscriptions.computeIfPresent(
         userId,
-        (user, count) -> {
-          found[0] = true;
-          if (count == 1) {
-            throttle.send(() -> pubsub.async().unsubscribe(keys.userChannel(user))).whenComplete((v, e) -> Futures.complete(done, null, e));
-            return null;
+        (user, c) -> {
+          if (--c.count > 0) {
+            return c;
           }
-          done.complete(null);
-          return count - 1;
+          sent[0] = true;
+          throttle
+              .send(() -> pubsub.async().unsubscribe(keys.userChannel(user)))
+              .whenCompleteAsync((v, e) -> Futures.complete(done, null, e), redis.scheduler());
+          return null;
         });
-    if (!found[0]) {
-      done.complete(null); // not subscribed at all
+    if (!sent[0]) {
+      done.complete(null); // still wanted here, or not subscribed at all
     }
     return done;
   }

@@ -7,13 +7,17 @@ import dev.chatctl.protocol.engineio.Handshake;
 import dev.chatctl.util.RandomIds;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.io.Receiver;
 import io.undertow.server.HttpUpgradeListener;
 import io.undertow.util.AttachmentKey;
-import io.undertow.util.HeaderValues;
+import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
+import io.undertow.websockets.core.protocol.version13.Hybi13Handshake;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -36,6 +40,8 @@ import org.xnio.XnioIoThread;
  */
 public final class EngineIoServer implements HttpHandler {
 
+  /** The only WebSocket version there is (RFC 6455). */
+  private static final String WEBSOCKET_VERSION = "13";
   private static final AttachmentKey<Target> TARGET = AttachmentKey.create(Target.class);
   private static final Logger log = LoggerFactory.getLogger(EngineIoServer.class);
 
@@ -49,7 +55,9 @@ public final class EngineIoServer implements HttpHandler {
   public EngineIoServer(EngineOptions options, EngineListener listener) {
     this.options = options;
     this.listener = listener;
-    this.webSocketHandshake = new WebSocketProtocolHandshakeHandler(new Upgrades());
+    this.webSocketHandshake =
+        new WebSocketProtocolHandshakeHandler(
+            List.of(new Hybi13Handshake()), new Upgrades(), ex -> HttpReplies.error(ex, EngineError.BAD_REQUEST));
     // one heartbeat for every session, ticking at a twentieth of the smaller ping setting
     long tick = Math.clamp(Math.min(options.pingInterval().toMillis(), options.pingTimeout().toMillis()) / 20, 5, 1000);
     this.heartbeat =
@@ -108,9 +116,7 @@ public final class EngineIoServer implements HttpHandler {
       }
     }
     if (transport.equals("websocket")) {
-      HeaderValues upgrade = exchange.getRequestHeaders().get(Headers.UPGRADE);
-      if (upgrade == null || !"websocket".equalsIgnoreCase(upgrade.getFirst())) {
-        HttpReplies.error(exchange, EngineError.BAD_REQUEST);
+      if (refusedUpgrade(exchange)) {
         return;
       }
       exchange.putAttachment(TARGET, new Target(session, handshakeRequest(exchange)));
@@ -144,23 +150,81 @@ public final class EngineIoServer implements HttpHandler {
     }
   }
 
+  /**
+   * Refuses a WebSocket upgrade that RFC 6455 (section 4.2.1) does not allow: not an upgrade to
+   * "websocket", a version other than 13 (426, naming 13), or no valid 16-byte key.
+   */
+  private static boolean refusedUpgrade(HttpServerExchange exchange) {
+    HeaderMap headers = exchange.getRequestHeaders();
+    if (!"websocket".equalsIgnoreCase(headers.getFirst(Headers.UPGRADE)) || !exchange.getRequestMethod().equals(Methods.GET)) {
+      HttpReplies.error(exchange, EngineError.BAD_REQUEST);
+      return true;
+    }
+    if (!WEBSOCKET_VERSION.equals(headers.getFirst(Headers.SEC_WEB_SOCKET_VERSION))) {
+      exchange.getResponseHeaders().put(Headers.SEC_WEB_SOCKET_VERSION, WEBSOCKET_VERSION);
+      HttpReplies.error(exchange, 426, EngineError.BAD_REQUEST, "Unsupported WebSocket version");
+      return true;
+    }
+    if (!validKey(headers.getFirst(Headers.SEC_WEB_SOCKET_KEY))) {
+      HttpReplies.error(exchange, 400, EngineError.BAD_REQUEST, "Missing or invalid Sec-WebSocket-Key");
+      return true;
+    }
+    return false;
+  }
+
+  private static boolean validKey(String key) {
+    try {
+      return key != null && Base64.getDecoder().decode(key.trim()).length == 16;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   private void receivePost(EngineSession session, PollingTransport polling, HttpServerExchange exchange) {
-    long length = exchange.getRequestContentLength();
-    if (length > options.maxPayload()) {
-      HttpReplies.error(exchange, 413, EngineError.BAD_REQUEST, "Payload too large");
-      session.close(CloseReason.TRANSPORT_ERROR);
+    if (exchange.getRequestContentLength() > options.maxPayload()) {
+      refuseTooLarge(exchange, session);
       return;
     }
-    exchange.setMaxEntitySize(options.maxPayload());
-    exchange
-        .getRequestReceiver()
-        .receiveFullString(
-            polling::onPost,
-            (ex, e) -> {
-              HttpReplies.error(ex, 413, EngineError.BAD_REQUEST, "Payload too large");
-              session.close(CloseReason.TRANSPORT_ERROR);
-            },
-            StandardCharsets.UTF_8);
+    exchange.getRequestReceiver().receivePartialBytes(new PostBody(session, polling), (ex, e) -> refuseTooLarge(ex, session));
+  }
+
+  private static void refuseTooLarge(HttpServerExchange exchange, EngineSession session) {
+    exchange.setPersistent(false); // the rest of the body is not read
+    HttpReplies.error(exchange, 413, EngineError.BAD_REQUEST, "Payload too large");
+    session.close(CloseReason.TRANSPORT_ERROR);
+  }
+
+  /**
+   * A polling POST's body, gathered as it arrives and refused as soon as it passes maxPayload,
+   * chunked or not: none of it is processed then.
+   */
+  private final class PostBody implements Receiver.PartialBytesCallback {
+    private final EngineSession session;
+    private final PollingTransport polling;
+    private ByteArrayOutputStream body = new ByteArrayOutputStream();
+
+    PostBody(EngineSession session, PollingTransport polling) {
+      this.session = session;
+      this.polling = polling;
+    }
+
+    @Override
+    public void handle(HttpServerExchange exchange, byte[] chunk, boolean last) {
+      if (body == null) {
+        return; // refused already
+      }
+      if (body.size() + chunk.length > options.maxPayload()) {
+        body = null;
+        refuseTooLarge(exchange, session);
+        return;
+      }
+      body.write(chunk, 0, chunk.length);
+      if (last) {
+        String text = body.toString(StandardCharsets.UTF_8);
+        body = null;
+        polling.onPost(exchange, text);
+      }
+    }
   }
 
   /**

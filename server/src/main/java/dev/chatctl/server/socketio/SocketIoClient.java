@@ -109,22 +109,27 @@ final class SocketIoClient implements EngineSession.Handler {
 
   private void onPacket(SocketPacket packet) {
     String namespace = packet.namespace();
+    if (packet.type() == SocketPacket.Type.CONNECT) {
+      connect(namespace, packet.data());
+      return;
+    }
     Socket socket = sockets.get(namespace);
+    if (socket == null) {
+      // anything but CONNECT before CONNECT (or a CONNECT_ERROR, which only servers send): the
+      // protocol says the server closes the connection at once
+      log.debug("closing {}: {} for a namespace not connected", session.sid(), packet.type());
+      session.close();
+      return;
+    }
     switch (packet.type()) {
-      case CONNECT -> connect(namespace, packet.data());
       case DISCONNECT -> {
-        if (socket != null) {
-          sockets.remove(socket);
-          end(socket, "client namespace disconnect");
-        }
+        sockets.remove(socket);
+        end(socket, "client namespace disconnect");
       }
-      case EVENT, BINARY_EVENT -> {
-        if (socket != null) {
-          dispatch(socket, packet);
-        }
-      }
+      case EVENT, BINARY_EVENT -> dispatch(socket, packet);
       case ACK, BINARY_ACK -> {} // the server asks for no acknowledgements
       case CONNECT_ERROR -> session.close(); // only servers send these
+      case CONNECT -> {} // handled above
     }
   }
 

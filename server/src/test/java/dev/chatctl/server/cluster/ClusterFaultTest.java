@@ -85,12 +85,14 @@ class ClusterFaultTest {
     redis.pause();
     long paused = System.nanoTime();
     CompletionStage<Void> daveSubscribed;
+    CompletionStage<Void> daveAgain;
     try {
       Eventually.within(WAIT, "the bus noticed it hears nothing", () -> n2.bus.state() == ClusterBus.State.DOWN);
       // presence changes while Redis does not answer: they fail, and are written later
       n1.presence.userUp("carol");
       n1.presence.userDown("alice");
       daveSubscribed = n2.bus.subscribe("dave"); // dave's first socket on n2, while Redis is away
+      daveAgain = n2.bus.subscribe("dave"); // and a second one
       for (int i = 0; i < 20; i++) {
         publishQuietly(n1, "bob", "during" + i);
         Thread.sleep(100);
@@ -109,6 +111,7 @@ class ClusterFaultTest {
     publishQuietly(n1, "bob", "after");
     Eventually.within(WAIT, "live payloads flow again", () -> heard(n2, "after"));
     assertTrue(daveSubscribed.toCompletableFuture().isCompletedExceptionally(), "the subscribe during the pause failed");
+    assertTrue(daveAgain.toCompletableFuture().isCompletedExceptionally(), "and so did the second socket's: it waited for the same");
     publishQuietly(n1, "dave", "for dave");
     Eventually.within(WAIT, "dave's channel subscribed once Redis was back", () -> heard(n2, "for dave"));
   }

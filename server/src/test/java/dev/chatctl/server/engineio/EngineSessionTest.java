@@ -2,10 +2,17 @@ package dev.chatctl.server.engineio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chatctl.server.engineio.EngineSession.Phase;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +81,49 @@ class EngineSessionTest {
     assertEquals(200, client.post("4x\u001e4y"));
     assertEquals("x", opened.messages.poll(5, TimeUnit.SECONDS));
     assertEquals("y", opened.messages.poll(5, TimeUnit.SECONDS));
+  }
+
+  /** Sends a chunked POST of these chunks on a raw connection; returns the status line. */
+  private static String chunkedPost(String sid, byte[]... chunks) throws IOException {
+    try (Socket tcp = new Socket("127.0.0.1", server.port)) {
+      tcp.setSoTimeout(5000);
+      OutputStream out = tcp.getOutputStream();
+      out.write(("POST /socket.io/?EIO=4&transport=polling&sid=" + sid + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+              + "Content-Type: text/plain;charset=UTF-8\r\nTransfer-Encoding: chunked\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      try {
+        for (byte[] chunk : chunks) {
+          out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.write(chunk);
+          out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+      } catch (IOException e) {
+        // the server may answer and close before taking all of a refused body
+      }
+      return new BufferedReader(new InputStreamReader(tcp.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+    }
+  }
+
+  @Test
+  void aChunkedPostIsReadWholeWithinMaxPayloadAndRefusedWholeBeyondIt() throws Exception {
+    RawPolling client = RawPolling.open(server.port);
+    EngineTestServer.Opened opened = server.next();
+    String ok = chunkedPost(client.sid, "4a\u001e".getBytes(StandardCharsets.UTF_8), "4b".getBytes(StandardCharsets.UTF_8));
+    assertTrue(ok.startsWith("HTTP/1.1 200"), ok);
+    assertEquals("a", opened.messages.poll(5, TimeUnit.SECONDS));
+    assertEquals("b", opened.messages.poll(5, TimeUnit.SECONDS));
+
+    byte[][] chunks = new byte[21][];
+    chunks[0] = "4first\u001e4".getBytes(StandardCharsets.UTF_8);
+    for (int i = 1; i < chunks.length; i++) {
+      chunks[i] = "x".repeat(64 * 1024).getBytes(StandardCharsets.UTF_8); // 1.3 MB in all
+    }
+    String refused = chunkedPost(client.sid, chunks);
+    assertTrue(refused.startsWith("HTTP/1.1 413"), refused);
+    assertEquals("transport error", opened.reason());
+    assertNull(opened.messages.poll(200, TimeUnit.MILLISECONDS), "nothing of the refused body is processed");
   }
 
   @Test

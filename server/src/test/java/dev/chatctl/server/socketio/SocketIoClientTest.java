@@ -4,23 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatctl.protocol.Json;
-import dev.chatctl.server.engineio.EngineIoServer;
-import dev.chatctl.server.engineio.EngineOptions;
-import dev.chatctl.server.http.HandshakeRequest;
 import dev.chatctl.server.engineio.RawWebSocket;
-import io.undertow.Handlers;
-import io.undertow.Undertow;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,57 +16,17 @@ import org.junit.jupiter.api.Test;
  * per namespace and its refusals, the CONNECT timeout, and disconnects from either side.
  */
 class SocketIoClientTest {
-  private Undertow undertow;
+  private SocketIoTestServer server;
   private int port;
-  private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
-
-  /** Admits unless the auth says "refuse" or "drop"; "bye" disconnects, "echo" echoes. */
-  private final class App implements NamespaceHandler {
-    @Override
-    public CompletionStage<Admission> admit(HandshakeRequest request, JsonNode auth) {
-      Admission admission =
-          auth.has("refuse") ? Admission.Refused.of("refused", auth.get("refuse"))
-              : auth.has("drop") ? new Admission.Dropped()
-              : new Admission.Accepted(auth);
-      return CompletableFuture.completedFuture(admission);
-    }
-
-    @Override
-    public void onConnect(Socket socket) {
-      events.add("connect " + socket.namespace());
-    }
-
-    @Override
-    public void onEvent(Socket socket, String event, List<JsonNode> args, Ack ack) {
-      if (event.equals("bye")) {
-        socket.emit("bye-back");
-        socket.disconnect(true);
-      } else {
-        socket.emit(event, args.toArray());
-      }
-    }
-
-    @Override
-    public void onDisconnect(Socket socket, String reason) {
-      events.add("disconnect " + socket.namespace() + " " + reason);
-    }
-  }
 
   private void start(Duration connectTimeout) {
-    SocketIoServer socketIo = new SocketIoServer(connectTimeout).mount("/", new App()).mount("/custom", new App());
-    EngineIoServer engine = new EngineIoServer(EngineOptions.defaults(), socketIo);
-    undertow =
-        Undertow.builder()
-            .addHttpListener(0, "127.0.0.1")
-            .setHandler(Handlers.path().addPrefixPath("/socket.io/", engine))
-            .build();
-    undertow.start();
-    port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    server = new SocketIoTestServer(connectTimeout);
+    port = server.port;
   }
 
   @AfterEach
   void stop() {
-    undertow.stop();
+    server.close();
   }
 
   private RawWebSocket open() throws IOException {
@@ -89,7 +36,7 @@ class SocketIoClientTest {
   }
 
   private String event() throws InterruptedException {
-    return events.poll(5, TimeUnit.SECONDS);
+    return server.event();
   }
 
   private static String sid(String answer, String prefix) throws IOException {
@@ -141,6 +88,21 @@ class SocketIoClientTest {
   void aConnectionThatJoinsNoNamespaceIsClosedAfterTheConnectTimeout() throws Exception {
     start(Duration.ofMillis(300));
     try (RawWebSocket ws = open()) {
+      assertEquals(1000, ws.closeCode());
+    }
+  }
+
+  @Test
+  void anEventBeforeConnectClosesTheConnectionAtOnce() throws Exception {
+    start(SocketIoServer.DEFAULT_CONNECT_TIMEOUT); // 45 s: a close now is not the CONNECT timeout
+    try (RawWebSocket ws = open()) {
+      ws.text("42[\"echo\",1]");
+      assertEquals(1000, ws.closeCode());
+    }
+    try (RawWebSocket ws = open()) {
+      ws.text("40");
+      sid(ws.nextText(), "40");
+      ws.text("42/custom,[\"echo\",1]"); // a namespace it did not join
       assertEquals(1000, ws.closeCode());
     }
   }
