@@ -1,7 +1,8 @@
 package dev.chatctl.cli.bench;
 
+import dev.chatctl.cli.Converters.PositiveDuration;
+import dev.chatctl.cli.Converters.AnyDuration;
 import dev.chatctl.cli.ExitCodes;
-import dev.chatctl.util.Durations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -255,20 +256,23 @@ final class AbuseRun extends BenchRun {
           "idle: nothing; partial-frame: a WebSocket frame that announces 999,000 bytes and sends one). Reports the server's",
           "resident memory per connection (--server-pid) and how many it closed, how soon, and how many within --within."})
   static final class Cli extends BenchCommand.Scenario {
-    @Option(names = "--kind", defaultValue = "slowloris", description = "slowloris, idle or partial-frame (default ${DEFAULT-VALUE}).")
+    @Option(names = "--kind", paramLabel = "KIND", defaultValue = "slowloris", description = "slowloris, idle or partial-frame (default ${DEFAULT-VALUE}).")
     String kind;
 
-    @Option(names = "--count", defaultValue = "1000", description = "Connections (default ${DEFAULT-VALUE}).")
+    @Option(names = "--count", paramLabel = "N", defaultValue = "1000", description = "Connections (default ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(names = "--interval", defaultValue = "1s", description = "A slowloris's time between header bytes (default ${DEFAULT-VALUE}).")
-    String interval;
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s", converter = PositiveDuration.class,
+        description = "A slowloris's time between header bytes (default ${DEFAULT-VALUE}).")
+    Duration interval;
 
-    @Option(names = "--within", defaultValue = "30s", description = "The server's header timeout: closes up to a second after it count as within (default ${DEFAULT-VALUE}).")
-    String within;
+    @Option(names = "--within", paramLabel = "DURATION", defaultValue = "30s", converter = PositiveDuration.class,
+        description = "The server's header timeout: closes up to a second after it count as within (default ${DEFAULT-VALUE}).")
+    Duration within;
 
-    @Option(names = "--hold", defaultValue = "120s", description = "Longest wait for the server to close them all (default ${DEFAULT-VALUE}).")
-    String hold;
+    @Option(names = "--hold", paramLabel = "DURATION", defaultValue = "120s", converter = AnyDuration.class,
+        description = "Longest wait for the server to close them all (default ${DEFAULT-VALUE}).")
+    Duration hold;
 
     @Override
     BenchRun create(BenchOptions options, PrintStream progress) {
@@ -278,7 +282,7 @@ final class AbuseRun extends BenchRun {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--kind must be slowloris, idle or partial-frame, not " + kind);
       }
-      return new AbuseRun(options, progress, k, count, Durations.parse("--interval", interval), Durations.parse("--within", within), Durations.parse("--hold", hold));
+      return new AbuseRun(options, progress, k, count, interval, within, hold);
     }
 
     @Override

@@ -1,8 +1,10 @@
 package dev.chatctl.cli.bench;
 
+import dev.chatctl.cli.Converters.Rate;
+import dev.chatctl.cli.Converters.PositiveDuration;
+import dev.chatctl.cli.Converters.AnyDuration;
 import dev.chatctl.cli.ExitCodes;
 import dev.chatctl.protocol.chat.Events;
-import dev.chatctl.util.Durations;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -221,30 +223,33 @@ final class FloodRun extends BenchRun {
       description = {"Fairness under a flood: --flooders sockets each send --flood messages as fast as they can while --pairs",
           "well-behaved pairs send at --rate; reports the pairs' latency (p50/p99/max) and the flood's accepted/refused counts."})
   static final class Cli extends BenchCommand.Scenario {
-    @Option(names = "--pairs", defaultValue = "10", description = "Well-behaved sender/recipient pairs (default ${DEFAULT-VALUE}).")
+    @Option(names = "--pairs", paramLabel = "N", defaultValue = "10", description = "Well-behaved sender/recipient pairs (default ${DEFAULT-VALUE}).")
     int pairs;
 
-    @Option(names = "--rate", defaultValue = "100", description = "The pairs' messages per second, together (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", paramLabel = "N/s", defaultValue = "100", converter = Rate.class,
+        description = "The pairs' messages per second, together (default ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--flooders", defaultValue = "1", description = "Flooding sockets, each its own user (default ${DEFAULT-VALUE}).")
+    @Option(names = "--flooders", paramLabel = "N", defaultValue = "1", description = "Flooding sockets, each its own user (default ${DEFAULT-VALUE}).")
     int flooders;
 
-    @Option(names = "--flood", defaultValue = "20000", description = "Messages each flooder sends at once (default ${DEFAULT-VALUE}).")
+    @Option(names = "--flood", paramLabel = "N", defaultValue = "20000", description = "Messages each flooder sends at once (default ${DEFAULT-VALUE}).")
     int flood;
 
-    @Option(names = "--duration", defaultValue = "10s", description = "Measured time; the flood starts at its beginning (default ${DEFAULT-VALUE}).")
-    String duration;
+    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "10s", converter = PositiveDuration.class,
+        description = "Measured time; the flood starts at its beginning (default ${DEFAULT-VALUE}).")
+    Duration duration;
 
-    @Option(names = "--warmup", defaultValue = "2s", description = "Time the pairs send before the flood (default ${DEFAULT-VALUE}).")
-    String warmup;
+    @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "2s", converter = AnyDuration.class,
+        description = "Time the pairs send before the flood (default ${DEFAULT-VALUE}).")
+    Duration warmup;
 
-    @Option(names = "--size", defaultValue = "32", description = "Characters per message (default ${DEFAULT-VALUE}).")
+    @Option(names = "--size", paramLabel = "N", defaultValue = "32", description = "Characters per message (default ${DEFAULT-VALUE}).")
     int size;
 
     @Override
     BenchRun create(BenchOptions options, PrintStream progress) {
-      return new FloodRun(options, progress, pairs, rate, flooders, flood, Durations.parse("--warmup", warmup), Durations.parse("--duration", duration), size);
+      return new FloodRun(options, progress, pairs, rate, flooders, flood, warmup, duration, size);
     }
 
     @Override
