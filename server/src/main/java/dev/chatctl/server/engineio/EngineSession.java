@@ -1,7 +1,6 @@
 package dev.chatctl.server.engineio;
 
 import dev.chatctl.server.http.HandshakeRequest;
-import dev.chatctl.protocol.ProtocolException;
 import dev.chatctl.protocol.engineio.EngineCodec;
 import dev.chatctl.protocol.engineio.EnginePacket;
 import io.undertow.server.HttpServerExchange;
@@ -170,7 +169,7 @@ public final class EngineSession {
 
   /** Starts reading the WebSocket this session opened over. */
   void startReading() {
-    socket.start(new WebSocketTransport());
+    socket.start(new WebSocketTransport(this));
   }
 
   /** A WebSocket opened with this session's sid: the start of an upgrade from polling. */
@@ -206,7 +205,7 @@ public final class EngineSession {
       u.end(false);
       polling.moveTo(ws);
       polling = null;
-      ws.listen(new WebSocketTransport());
+      ws.listen(new WebSocketTransport(this));
       socket = ws; // published last: senders that see it find the buffer already moved
       closing = !open;
       if (closing) {
@@ -226,27 +225,10 @@ public final class EngineSession {
     }
   }
 
-  /** Reads the frames of the WebSocket that is the transport. */
-  private final class WebSocketTransport implements WsConnection.Listener {
-    @Override
-    public void onText(WsConnection ws, String text) {
-      try {
-        onPacket(EngineCodec.decodeText(text));
-      } catch (ProtocolException e) {
-        close(CloseReason.PARSE_ERROR);
-      }
-    }
-
-    @Override
-    public void onBinary(WsConnection ws, byte[] data) {
-      onPacket(EnginePacket.message(data));
-    }
-
-    @Override
-    public void onClose(WsConnection ws) {
-      if (socket == ws) {
-        close(CloseReason.TRANSPORT_CLOSE);
-      }
+  /** The WebSocket {@code ws} closed: the session ends if it was the transport. */
+  void webSocketClosed(WsConnection ws) {
+    if (socket == ws) {
+      close(CloseReason.TRANSPORT_CLOSE);
     }
   }
 
