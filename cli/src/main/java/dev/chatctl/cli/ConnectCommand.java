@@ -27,18 +27,15 @@ import picocli.CommandLine.Option;
     name = "connect",
     mixinStandardHelpOptions = true,
     description = {
-      "Chats in the terminal. A plain line is sent to the current user; commands:",
-      "  /to USER       talk to USER (Tab completes user ids, online users first)",
-      "  /online        who is online            /users [QUERY]  the directory, unread counts",
-      "  /history [N]   the last N messages       /help           the commands",
-      "  /quit, Ctrl-D  leave",
-      "What arrives while you type (messages, who comes and goes, errors with their code) is printed",
-      "above the line you are typing. My messages are marked … pending, ✓ sent, ✓✓ delivered, ✓✓ read.",
-      "A dropped connection is re-established (with backoff) and recovered; lines typed meanwhile are",
-      "sent once it is back, each once. With input from a pipe: no prompt, no colours; the end of the",
-      "input leaves (after the messages sent are answered)."
+      "Chats in the terminal. A plain line goes to the person you talk to. What arrives while you type "
+          + "(messages, who comes and goes, errors with their code) is printed above the line you are typing. "
+          + "Your messages are marked … pending, ✓ stored, ✓✓ delivered, ✓✓ read.",
+      "A dropped connection is re-established (with backoff) and recovered; lines typed meanwhile are sent once it "
+          + "is back, each once. With input from a pipe: no prompt, no colours; the end of the input leaves once "
+          + "what was sent is answered.",
+      "Commands: /to USER (Tab completes), /online, /users [QUERY], /history [N], /help, /quit or Ctrl-D."
     },
-    footer = ExitCodes.FOOTER)
+    footer = {"%nExamples:", "  chatctl connect --user alice --to bob", "  echo \"build is green\" | chatctl connect --user ci-bot --to ops", ExitCodes.FOOTER})
 public final class ConnectCommand implements Callable<Integer> {
 
   @Mixin ConnectionOptions connection;

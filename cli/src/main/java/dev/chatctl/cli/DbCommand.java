@@ -10,24 +10,19 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "db",
     mixinStandardHelpOptions = true,
-    description = "The database schema (Flyway migrations; `serve` also migrates on start).",
-    footer = ExitCodes.FOOTER,
+    description = "The database schema: Flyway migrations (serve also migrates when it starts).",
+    footer = {"%nExamples:", "  chatctl db info", "  DATABASE_URL=postgresql://chat@127.0.0.1/chat chatctl db migrate", ExitCodes.FOOTER},
     subcommands = {DbCommand.Migrate.class, DbCommand.Info.class})
-public final class DbCommand implements Runnable {
-
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
+public final class DbCommand extends GroupCommand {
 
   /** The server's database, as it is (migrate and info look before they touch). */
   static Database open(SettingsOptions options) {
+    Main.bridgeJulToSlf4j();
     return Database.open(options.database(), 2);
   }
 
-  @Command(name = "migrate", mixinStandardHelpOptions = true, description = "Applies the pending migrations.", footer = ExitCodes.FOOTER)
+  @Command(name = "migrate", mixinStandardHelpOptions = true, description = "Applies the pending migrations.",
+      footer = {"%nExamples:", "  chatctl db migrate --database-url postgresql://chat@127.0.0.1/chat", ExitCodes.FOOTER})
   static final class Migrate implements Callable<Integer> {
     @Mixin SettingsOptions settings;
 
@@ -41,7 +36,8 @@ public final class DbCommand implements Runnable {
     }
   }
 
-  @Command(name = "info", mixinStandardHelpOptions = true, description = "Lists applied and pending migrations.", footer = ExitCodes.FOOTER)
+  @Command(name = "info", mixinStandardHelpOptions = true, description = "Lists applied and pending migrations.",
+      footer = {"%nExamples:", "  chatctl db info --data-dir /var/lib/chatctl", ExitCodes.FOOTER})
   static final class Info implements Callable<Integer> {
     @Mixin SettingsOptions settings;
 

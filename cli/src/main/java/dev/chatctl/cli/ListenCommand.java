@@ -31,13 +31,17 @@ import picocli.CommandLine.Spec;
     name = "listen",
     mixinStandardHelpOptions = true,
     description = {
-      "Connects and prints each event as one JSON line: {\"event\":NAME,\"data\":PAYLOAD}.",
-      "Offline messages arrive first. With --count N: exits 0 after N events, 3 when --timeout",
-      "(default 30s) passes first. Without --count: runs until --timeout (then exits 0) or Ctrl-C.",
-      "A dropped connection is re-established and recovered (nothing is missed or repeated).",
-      "Status lines go to standard error."
+      "Connects and prints each event as one JSON line: {\"event\":NAME,\"data\":PAYLOAD}. Offline messages arrive first.",
+      "With --count N it exits 0 after N events, 3 when --timeout (default 30s) passes first; without, it runs until "
+          + "--timeout (then exits 0) or Ctrl-C. A dropped connection is re-established and recovered: nothing is missed "
+          + "or repeated. Status lines go to standard error."
     },
-    footer = ExitCodes.FOOTER)
+    footer = {
+      "%nExamples:",
+      "  chatctl listen --user bob --count 1 --timeout 30s",
+      "  chatctl listen --user ops --events user:online,user:offline",
+      ExitCodes.FOOTER
+    })
 public final class ListenCommand implements Callable<Integer> {
 
   /** The server-to-client events of the contract. */
@@ -76,10 +80,15 @@ public final class ListenCommand implements Callable<Integer> {
       if (e.isBlank()) {
         continue;
       }
-      if (e.equals("all") || e.equals("*")) {
+      String name = e.trim();
+      if (name.equals("all") || name.equals("*")) {
         wanted.addAll(ALL_EVENTS);
+      } else if (ALL_EVENTS.contains(name)) {
+        wanted.add(name);
       } else {
-        wanted.add(e.trim());
+        String suggestion = Suggestions.didYouMean(name, ALL_EVENTS);
+        throw new CommandFailure(ExitCodes.USAGE, "--events: the server sends no event '" + name + "'"
+            + (suggestion.isEmpty() ? " (known: all, " + String.join(", ", ALL_EVENTS) + ")" : suggestion));
       }
     }
     if (wanted.isEmpty()) {

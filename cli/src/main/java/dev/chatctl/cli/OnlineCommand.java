@@ -22,11 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "online",
     mixinStandardHelpOptions = true,
-    description = {
-      "Prints the ids of the users online now, one per line, sorted (status:request).",
-      "The list includes the user this command connects as."
-    },
-    footer = ExitCodes.FOOTER)
+    description = "Prints the ids of the users online now, one per line, sorted (status:request); the list includes the user this command connects as.",
+    footer = {"%nExamples:", "  chatctl online --user ops", "  CHATCTL_URL=http://chat.internal:3001 chatctl online --user ops --json", ExitCodes.FOOTER})
 public final class OnlineCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

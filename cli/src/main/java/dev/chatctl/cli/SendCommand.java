@@ -24,11 +24,16 @@ import picocli.CommandLine.Spec;
     name = "send",
     mixinStandardHelpOptions = true,
     description = {
-      "Sends one message and prints the stored message as JSON once the server answers message:sent.",
-      "Exits 1 with the error code on message:error or a refused connect, 3 when the server cannot be",
-      "reached or does not answer within --timeout."
+      "Sends one message and prints the stored message as JSON once the server answers message:sent. "
+          + "Exits 1 with the error code on message:error or a refused connect, 3 when the server cannot be reached "
+          + "or does not answer within --timeout."
     },
-    footer = ExitCodes.FOOTER)
+    footer = {
+      "%nExamples:",
+      "  chatctl send --user ci-bot --to bob --text \"deploy done\"",
+      "  git log -1 --format=%%s | chatctl send --url https://chat.example.com --token \"$TOKEN\" --to ops --text -",
+      ExitCodes.FOOTER
+    })
 public final class SendCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -2,8 +2,10 @@ package dev.chatctl.cli;
 
 import dev.chatctl.cli.Converters.AnyDuration;
 import dev.chatctl.server.ChatServer;
+import dev.chatctl.server.config.DatabaseUrl;
 import dev.chatctl.server.config.ServerConfig;
-import dev.chatctl.util.Durations;
+import dev.chatctl.util.Secret;
+import dev.chatctl.util.Settings;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -22,18 +24,25 @@ import sun.misc.Signal;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the chat server: Socket.IO v5 / Engine.IO v4 on /socket.io/ (websocket and polling),",
-      "with /healthz, /readyz and /metrics. Stops cleanly on Ctrl-C or SIGTERM (exit 0).",
-      "Settings: flags > environment > ./.env (see the README's configuration table)."
+      "Runs the chat server: Socket.IO v5 / Engine.IO v4 on /socket.io/ (WebSocket and long-polling), "
+          + "with /healthz, /readyz and /metrics. Stops cleanly on Ctrl-C or SIGTERM (exit 0).",
+      "Settings: flags, else the environment, else ./.env (the README's configuration table lists them all)."
     },
-    footer = ExitCodes.FOOTER)
+    footer = {
+      "%nExamples:",
+      "  chatctl serve --port 3301                                 # the embedded database in ./data",
+      "  DATABASE_URL=postgresql://chat@127.0.0.1/chat NEXTAUTH_SECRET=... chatctl serve --log-format json",
+      "  ./chatctl serve --dev                                     # rebuilds and restarts on source changes",
+      ExitCodes.FOOTER
+    })
 public final class ServeCommand implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 
   @Mixin SettingsOptions settings;
 
+  @Mixin LogOptions logging;
+
   @Option(names = "--secret", paramLabel = "SECRET",
-      description = "The app's NEXTAUTH_SECRET, which keys every token (else NEXTAUTH_SECRET, AUTH_SECRET, else a development secret made once).")
+      description = "The app's NEXTAUTH_SECRET, which keys every token (else NEXTAUTH_SECRET, AUTH_SECRET, else the development secret).")
   String secret;
 
   @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "Listen port (WS_PORT, default 3001).")
@@ -48,11 +57,16 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--nextauth-url", paramLabel = "URL", description = "The app's URL; its origin is allowed (NEXTAUTH_URL).")
   String nextAuthUrl;
 
-  @Option(names = "--max-message-length", paramLabel = "N", description = "Longest message after trimming, UTF-16 units (MAX_MESSAGE_LENGTH, default 4000).")
+  @Option(names = "--max-message-length", paramLabel = "N", description = "Longest message after trimming, in UTF-16 units (MAX_MESSAGE_LENGTH, default 4000).")
   Integer maxMessageLength;
 
-  @Option(names = "--recovery-window", paramLabel = "DURATION", converter = AnyDuration.class, description = "How long a dropped session can be recovered: 90s, 30m, 24h (RECOVERY_WINDOW, default 24h).")
+  @Option(names = "--recovery-window", paramLabel = "DURATION", converter = AnyDuration.class,
+      description = "How long a dropped session can be recovered: 90s, 30m, 24h (RECOVERY_WINDOW, default 24h).")
   Duration recoveryWindow;
+
+  @Option(names = "--dev",
+      description = "Development mode, through the ./chatctl launcher: rebuilds and restarts when a source changes, human logs.")
+  boolean dev;
 
   @Option(names = "--headers-timeout", paramLabel = "DURATION", converter = AnyDuration.class, description = "Time for a request's headers, from its first byte (HEADERS_TIMEOUT, default 30s).")
   Duration headersTimeout;
@@ -63,7 +77,7 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--request-timeout", paramLabel = "DURATION", converter = AnyDuration.class, description = "Time for a request's body once its headers are in (REQUEST_TIMEOUT, default 120s).")
   Duration requestTimeout;
 
-  @Option(names = "--max-connections", paramLabel = "N", description = "Open connections at most (MAX_CONNECTIONS, default 90% of the open-file limit).")
+  @Option(names = "--max-connections", paramLabel = "N", description = "Open connections at most (MAX_CONNECTIONS, default 90%% of the open-file limit).")
   Integer maxConnections;
 
   @Option(names = "--max-connections-per-ip", paramLabel = "N", description = "Open connections from one client address at most, 0: no limit; loopback is exempt (MAX_CONNECTIONS_PER_IP, default 1000).")
@@ -86,6 +100,12 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    if (dev) {
+      throw new CommandFailure(ExitCodes.USAGE, "--dev rebuilds from the sources: run it as ./chatctl serve --dev from the repository");
+    }
+    logging.apply();
+    Main.bridgeJulToSlf4j();
+    Logger log = LoggerFactory.getLogger(ServeCommand.class);
     Map<String, String> flags = new HashMap<>();
     SettingsOptions.put(flags, "NEXTAUTH_SECRET", secret);
     SettingsOptions.put(flags, "WS_PORT", port);
@@ -103,20 +123,37 @@ public final class ServeCommand implements Callable<Integer> {
     SettingsOptions.put(flags, "MESSAGE_RATE_BURST", messageRateBurst);
     SettingsOptions.put(flags, "MAX_IN_FLIGHT", maxInFlight);
     SettingsOptions.put(flags, "STORE_TIMEOUT", storeTimeout);
-    ServerConfig config = ServerConfig.from(settings.settings(flags));
+    Settings all = settings.settings(flags);
+    ServerConfig config = ServerConfig.from(all);
+    String weak = Secret.resolve(all, false).warning();
+    if (weak != null) {
+      log.warn(weak);
+    }
     // the signal handlers come first: a stop asked for during the start happens right after it
     CountDownLatch stopRequested = new CountDownLatch(1);
     for (String signal : new String[] {"INT", "TERM"}) {
       Signal.handle(new Signal(signal), s -> stopRequested.countDown());
     }
-    ChatServer server = ChatServer.start(config);
-    log.info("heap ceiling {} MB (CHATCTL_MAX_HEAP)", Runtime.getRuntime().maxMemory() >> 20);
-    stopRequested.await();
+    DataDirectory held = config.database().kind() == DatabaseUrl.Kind.H2 && all.get("DATABASE_URL") == null
+        ? DataDirectory.lock(config.dataDirectory())
+        : null;
     try {
-      server.close();
-    } catch (RuntimeException e) {
-      log.error("error while stopping", e);
+      ChatServer server = ChatServer.start(config);
+      log.info("heap ceiling {} MB (CHATCTL_MAX_HEAP)", Runtime.getRuntime().maxMemory() >> 20);
+      if (held != null) {
+        held.describe("pid " + ProcessHandle.current().pid() + ", port " + server.port());
+      }
+      stopRequested.await();
+      try {
+        server.close();
+      } catch (RuntimeException e) {
+        log.error("error while stopping", e);
+      }
+      return ExitCodes.OK;
+    } finally {
+      if (held != null) {
+        held.close();
+      }
     }
-    return ExitCodes.OK;
   }
 }

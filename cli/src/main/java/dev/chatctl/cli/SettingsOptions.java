@@ -40,7 +40,7 @@ public final class SettingsOptions {
   DatabaseUrl database() {
     Settings s = settings(Map.of());
     String url = s.get("DATABASE_URL");
-    return url == null ? DatabaseUrl.embedded(dataDir(s)) : DatabaseUrl.parse(url);
+    return url == null ? DatabaseUrl.embedded(DataDirectory.prepare(dataDir(s))) : DatabaseUrl.parse(url);
   }
 
   /** CHATCTL_DATA_DIR, default ./data: the embedded database. */

@@ -18,7 +18,12 @@ import picocli.CommandLine.Spec;
     name = "token",
     mixinStandardHelpOptions = true,
     description = "Prints a token for a user, keyed by the same secret as `chatctl serve`.",
-    footer = ExitCodes.FOOTER)
+    footer = {
+      "%nExamples:",
+      "  TOKEN=$(chatctl token --user alice --name Alice)",
+      "  chatctl token --user alice --format authjs --ttl 30d --secret \"$NEXTAUTH_SECRET\"",
+      ExitCodes.FOOTER
+    })
 public final class TokenCommand implements Callable<Integer> {
 
   /** The kinds of token chatctl serve accepts. */

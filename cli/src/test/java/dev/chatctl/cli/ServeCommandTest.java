@@ -40,6 +40,21 @@ class ServeCommandTest {
       serve.terminate();
       assertEquals(0, serve.waitFor(30), () -> String.join("\n", serve.stderr()));
       assertTrue(serve.stderr().stream().anyMatch(l -> l.contains("stopped")), () -> String.join("\n", serve.stderr()) + "\nSTDOUT:" + String.join("\n", serve.stdout()));
+      assertTrue(serve.stderr().stream().noneMatch(l -> l.contains("\u001b")), "no escape codes in a log that is not a terminal");
+    }
+  }
+
+  @Test
+  void aSecondServeOnTheSameDataDirectorySaysWhoHoldsIt() throws Exception {
+    try (ChatctlProcess first = ChatctlProcess.start(dir, Map.of(), "serve", "--port", "0", "--host", "127.0.0.1")) {
+      String line = first.awaitErrLine("listening on http://127.0.0.1:", 60);
+      assertNotNull(line, () -> String.join("\n", first.stderr()));
+      assertTrue(line.contains("chatctl ") && line.contains("database: embedded H2 database") && line.contains("tokens keyed by development secret"), line);
+      String port = line.replaceAll(".*listening on http://127\\.0\\.0\\.1:(\\d+).*", "$1");
+      ChatctlProcess second = ChatctlProcess.start(dir, Map.of(), "serve", "--port", "0");
+      assertEquals(ExitCodes.UNAVAILABLE, second.waitFor(60));
+      assertOneLine(second, "chatctl: the data directory data is in use by another chatctl serve (pid " + first.pid() + ", port " + port
+          + "); stop it, or give this one its own --data-dir");
     }
   }
 
@@ -72,7 +87,7 @@ class ServeCommandTest {
   void aBadFlagIsOneLineAndExit2() throws Exception {
     ChatctlProcess serve = ChatctlProcess.start(dir, Map.of(), "serve", "--prot", "3001");
     assertEquals(ExitCodes.USAGE, serve.waitFor(60));
-    assertOneLine(serve, "chatctl: Unknown option");
+    assertOneLine(serve, "chatctl: unknown option '--prot' (did you mean --port?); see `chatctl serve --help`");
     ChatctlProcess badNumber = ChatctlProcess.start(dir, Map.of("WS_PORT", "eighty"), "serve");
     assertEquals(ExitCodes.USAGE, badNumber.waitFor(60));
     assertOneLine(badNumber, "chatctl: WS_PORT must be a number, not 'eighty'");

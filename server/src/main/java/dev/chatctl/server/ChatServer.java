@@ -14,6 +14,7 @@ import dev.chatctl.server.socketio.SocketIoServer;
 import dev.chatctl.server.store.Database;
 import dev.chatctl.server.store.LiveInboxes;
 import dev.chatctl.server.store.StoreWriter;
+import dev.chatctl.util.BuildInfo;
 import dev.chatctl.util.Durations;
 import dev.chatctl.util.Throwables;
 import dev.chatctl.util.UnavailableException;
@@ -136,12 +137,12 @@ public final class ChatServer implements AutoCloseable {
   }
 
   private void announce() {
-    log.info("chatctl listening on {}:{} (socket.io path /socket.io/)", config.host(), port);
-    log.info("storage: {}", database.url().display());
+    // one first line with what an operator checks: version, URL, database, secret source
+    boolean everywhere = config.host().equals("0.0.0.0") || config.host().equals("::");
+    log.info("chatctl {} listening on {}{}; database: {}; tokens keyed by {}", BuildInfo.version(), url(),
+        everywhere ? " (every interface)" : "", database.url().display(), config.secretSource());
     if (config.secretSource().startsWith("development secret")) {
-      log.warn("using a {}: fine for trying chatctl out; set NEXTAUTH_SECRET to your app's secret", config.secretSource());
-    } else {
-      log.info("tokens keyed by {}", config.secretSource());
+      log.warn("that is a development secret: fine for trying chatctl out; set NEXTAUTH_SECRET to your app's secret");
     }
     if (config.allowedOrigins().isEmpty()) {
       log.warn("NEXTAUTH_URL and CORS_ORIGINS are unset: every browser origin is allowed");
@@ -159,6 +160,15 @@ public final class ChatServer implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** The URL to open: http://HOST:PORT, with a wildcard host shown as localhost. */
+  public String url() {
+    String host = config.host();
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      host = "localhost";
+    }
+    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
   public ServerConfig config() {

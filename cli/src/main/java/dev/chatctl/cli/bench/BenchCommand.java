@@ -6,6 +6,7 @@ import dev.chatctl.cli.Converters.AnyDuration;
 import dev.chatctl.cli.Converters.PositiveDuration;
 import dev.chatctl.cli.Converters.Rate;
 import dev.chatctl.cli.ExitCodes;
+import dev.chatctl.cli.GroupCommand;
 import dev.chatctl.cli.SecretOptions;
 import dev.chatctl.protocol.chat.ErrorCode;
 import java.io.PrintStream;
@@ -23,11 +24,12 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description =
-        "Load generator for any server of the wire contract (chatctl, the Node.js original, ...): websocket"
-            + " transport only, fresh random users per run, tokens minted from the secret. Each run is bounded in"
-            + " time, prints a table (or --json: one JSON object per run), and exits 1 when any error happened"
-            + " (errors are counted and listed, never hidden).",
+    description = {
+      "Load generator for any server of the wire contract (chatctl, the Node.js original, ...): WebSocket transport "
+          + "only, fresh random users per run, tokens minted from the server's secret. Each run is bounded in time, "
+          + "prints a table (or --json: one JSON object per run) and exits 1 when anything went wrong (errors are "
+          + "counted and listed, never hidden), 3 when the server could not be reached."
+    },
     subcommands = {
       BenchCommand.Throughput.class,
       BenchCommand.Latency.class,
@@ -36,14 +38,13 @@ import picocli.CommandLine.Model.CommandSpec;
       FloodRun.Cli.class,
       AbuseRun.Cli.class
     },
-    footer = ExitCodes.FOOTER)
-public final class BenchCommand implements Runnable {
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+    footer = {
+      "%nExamples:",
+      "  chatctl bench throughput --url http://127.0.0.1:3001 --secret \"$NEXTAUTH_SECRET\"",
+      "  chatctl bench latency --rate 2000 --json >> results.jsonl",
+      ExitCodes.FOOTER
+    })
+public final class BenchCommand extends GroupCommand {
 
   /** Options every scenario takes. */
   static final class Common {
@@ -169,9 +170,10 @@ public final class BenchCommand implements Runnable {
     int size;
   }
 
-  @Command(name = "throughput", mixinStandardHelpOptions = true, footer = ExitCodes.FOOTER,
-      description = {"Closed loop: each sender keeps --window messages unanswered; a message counts when its recipient got message:receive.",
-          "Reports delivered messages/s and send -> receive latency percentiles."})
+  @Command(name = "throughput", mixinStandardHelpOptions = true,
+      description = "Closed loop: each sender keeps --window messages unanswered; a message counts when its recipient got "
+          + "message:receive. Reports delivered messages/s and send-to-receive latency percentiles.",
+      footer = {"%nExamples:", "  chatctl bench throughput --pairs 100 --window 32 --duration 10s", ExitCodes.FOOTER})
   static final class Throughput extends Scenario {
     @Mixin MessageLoad load;
 
@@ -189,9 +191,10 @@ public final class BenchCommand implements Runnable {
     }
   }
 
-  @Command(name = "latency", mixinStandardHelpOptions = true, footer = ExitCodes.FOOTER,
-      description = {"Open loop at a fixed offered rate, round-robin over pairs; latency from each message's intended send time",
-          "to its receipt (no coordinated omission). Reports the achieved rate and p50/p90/p99/p99.9/max."})
+  @Command(name = "latency", mixinStandardHelpOptions = true,
+      description = "Open loop at a fixed offered rate, round-robin over pairs; latency from each message's intended send "
+          + "time to its receipt (no coordinated omission). Reports the achieved rate and p50, p90, p99, p99.9 and max.",
+      footer = {"%nExamples:", "  chatctl bench latency --rate 3000 --duration 30s", ExitCodes.FOOTER})
   static final class Latency extends Scenario {
     @Mixin MessageLoad load;
 
@@ -210,10 +213,11 @@ public final class BenchCommand implements Runnable {
     }
   }
 
-  @Command(name = "connections", mixinStandardHelpOptions = true, footer = ExitCodes.FOOTER,
-      description = {"Idle authenticated sockets, one user each or --per-user several: handshakes/s, failures, and with",
-          "--server-pid the server's resident memory per socket. One process holds at most as many sockets as its",
-          "open-file limit allows (ulimit -n); run several to go further."})
+  @Command(name = "connections", mixinStandardHelpOptions = true,
+      description = "Idle authenticated sockets, one user each or --per-user several: handshakes/s, failures, and with "
+          + "--server-pid the server's resident memory per socket. One process holds at most as many sockets as its "
+          + "open-file limit allows (ulimit -n); run several to go further.",
+      footer = {"%nExamples:", "  chatctl bench connections --count 10000 --per-user 100 --server-pid \"$(pgrep -f 'chatctl.jar serve')\"", ExitCodes.FOOTER})
   static final class Connections extends Scenario {
     @Option(names = "--count", paramLabel = "N", defaultValue = "20000", description = "Sockets to open (default ${DEFAULT-VALUE}).")
     int count;
@@ -240,9 +244,10 @@ public final class BenchCommand implements Runnable {
     }
   }
 
-  @Command(name = "presence", mixinStandardHelpOptions = true, footer = ExitCodes.FOOTER,
-      description = {"user:online fan-out: --observers users stay connected while new users connect at --churn per second",
-          "and leave after --lifetime; latency from a newcomer's CONNECT to each observer's user:online."})
+  @Command(name = "presence", mixinStandardHelpOptions = true,
+      description = "user:online fan-out: --observers users stay connected while new users connect at --churn per second "
+          + "and leave after --lifetime; latency from a newcomer's CONNECT to each observer's user:online.",
+      footer = {"%nExamples:", "  chatctl bench presence --observers 1000 --churn 100/s", ExitCodes.FOOTER})
   static final class Presence extends Scenario {
     @Option(names = "--observers", paramLabel = "N", defaultValue = "1000", description = "Users connected throughout (default ${DEFAULT-VALUE}).")
     int observers;

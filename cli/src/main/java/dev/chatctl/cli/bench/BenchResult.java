@@ -47,48 +47,9 @@ final class BenchResult {
     return Json.write(toMap());
   }
 
-  /** A table: one line per measurement, nested values on one line. */
+  /** The table people read (labels, units, one precision rule): {@link BenchTable}. */
   String toTable() {
-    StringBuilder out = new StringBuilder();
-    out.append("chatctl bench ").append(scenario).append(" against ").append(url).append('\n');
-    line(out, "parameters", inline(params));
-    for (Map.Entry<String, Object> e : metrics.entrySet()) {
-      line(out, e.getKey(), e.getValue() instanceof Map<?, ?> m ? inline(m) : format(e.getValue()));
-    }
-    line(out, "CPU % of a core", cpu.isEmpty() ? "(not measured)" : inline(cpu));
-    line(out, "errors", errors.isEmpty() ? "0" : errorCount() + " " + inline(errors));
-    if (failure != null) {
-      line(out, "FAILED", failure);
-    }
-    return out.toString();
-  }
-
-  private static void line(StringBuilder out, String key, String value) {
-    out.append("  ").append(String.format("%-22s", key)).append(value).append('\n');
-  }
-
-  private static String inline(Map<?, ?> map) {
-    StringBuilder out = new StringBuilder();
-    for (Map.Entry<?, ?> e : map.entrySet()) {
-      if (!out.isEmpty()) {
-        out.append("  ");
-      }
-      out.append(e.getKey()).append(' ').append(e.getValue() instanceof Map<?, ?> m ? "{" + inline(m) + "}" : format(e.getValue()));
-    }
-    return out.toString();
-  }
-
-  static String format(Object value) {
-    if (value instanceof Double d) {
-      if (d.isNaN()) {
-        return "-";
-      }
-      return Math.abs(d) >= 100 ? String.format("%,.0f", d) : String.format("%.3f", d).replaceAll("0+$", "").replaceAll("\\.$", "");
-    }
-    if (value instanceof Long || value instanceof Integer) {
-      return String.format("%,d", ((Number) value).longValue());
-    }
-    return String.valueOf(value);
+    return BenchTable.render(this);
   }
 
   /** Reads a result back from its JSON line (for scripts and tests). */

@@ -155,6 +155,49 @@ class BenchCommandTest {
   }
 
   @Test
+  void theTableHasLabelsAndUnitsNotJsonKeysAndOnePrecision() {
+    StringWriter out = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(new StringWriter(), true));
+    int exit = cli.execute("bench", "throughput", "--pairs", "2", "--window", "2", "--warmup", "200ms", "--duration", "1s",
+        "--url=" + server.url(), "--secret=" + TestServer.SECRET);
+    String table = out.toString();
+    assertEquals(0, exit, table);
+    assertTrue(table.contains("delivered ") && table.contains(" msgs/s"), table);
+    assertTrue(table.matches("(?s).*latency, send to receive +p50 [0-9.,]+ +p90 .* ms \\(mean [0-9.,]+, [0-9,]+ samples\\).*"), table);
+    assertTrue(table.contains("errors                      none"), table);
+    for (String key : new String[] {"deliveredPerSec", "latencyMs", "warmupS", "null", "postgres 0"}) {
+      assertTrue(!table.contains(key), key + " in\n" + table);
+    }
+  }
+
+  @Test
+  void aFailedRunSaysSoWithoutEmptyNumbersAndExits1() {
+    StringWriter out = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(new StringWriter(), true));
+    int exit = cli.execute("bench", "latency", "--pairs", "1", "--duration", "1s", "--url=" + server.url(), "--secret=wrong");
+    String table = out.toString();
+    assertEquals(1, exit, table);
+    assertTrue(table.contains("FAILED"), table);
+    assertTrue(table.contains("no samples") && !table.contains("null"), table);
+    assertTrue(table.contains("connect refused TOKEN_INVALID x2"), table);
+  }
+
+  @Test
+  void numbersFollowOnePrecisionRule() {
+    assertEquals("1,234", BenchTable.number(1234.4));
+    assertEquals("123", BenchTable.number(123.4));
+    assertEquals("12.3", BenchTable.number(12.34));
+    assertEquals("1.23", BenchTable.number(1.234));
+    assertEquals("0.01", BenchTable.number(0.012));
+    assertEquals("31,570", BenchTable.number(31570L));
+    assertEquals("-", BenchTable.number(null));
+  }
+
+  @Test
   void badFlagsAreUsageErrors() {
     assertEquals(2, bench("presence", "--churn", "lots").exit());
     assertEquals(2, bench("throughput", "--duration", "0s").exit());

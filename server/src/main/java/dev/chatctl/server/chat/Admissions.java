@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chatctl.protocol.chat.ErrorCode;
 import dev.chatctl.server.auth.AuthResult;
 import dev.chatctl.server.auth.Identity;
+import dev.chatctl.server.auth.RefusedConnects;
 import dev.chatctl.server.auth.TokenSources;
 import dev.chatctl.server.auth.TokenVerifier;
 import dev.chatctl.server.config.ChatLimits;
@@ -15,6 +16,7 @@ import dev.chatctl.server.store.Profile;
 import dev.chatctl.server.store.StoreOp;
 import dev.chatctl.server.store.StoreWriter;
 import dev.chatctl.util.Throwables;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +39,8 @@ final class Admissions {
   private final ChatMetrics metrics;
   private final ChatLimits limits;
   private final Map<String, Identity> knownUsers = new ConcurrentHashMap<>();
+  /** Refused connects as a summary line at INFO, at most one a minute. */
+  private final RefusedConnects refusedConnects = new RefusedConnects(log, Duration.ofMinutes(1));
 
   Admissions(TokenVerifier verifier, StoreWriter writer, ChatMetrics metrics, ChatLimits limits) {
     this.verifier = verifier;
@@ -50,6 +54,7 @@ final class Admissions {
     if (result instanceof AuthResult.Refused refused) {
       metrics.authFailure(refused.code());
       log.debug("refused a connect from {}: {} ({})", request.remoteAddress(), refused.code(), refused.reason());
+      refusedConnects.record(refused.code().name(), refused.reason());
       return CompletableFuture.completedFuture(refusal("Authentication error", refused.code()));
     }
     Identity token = ((AuthResult.Valid) result).identity();

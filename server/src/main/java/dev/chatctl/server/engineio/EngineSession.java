@@ -46,6 +46,9 @@ public final class EngineSession {
   private final HandshakeRequest request;
   private final XnioIoThread timerThread;
   private final Heartbeat heartbeat;
+  /** The application holds back reading (see {@link #pauseReading}); and since the last heartbeat tick. */
+  private volatile boolean readingPaused;
+  private volatile boolean pausedSinceTick;
   private Handler handler;
   /** The WebSocket, once it is the transport; written without the monitor. */
   private volatile WsConnection socket;
@@ -120,6 +123,10 @@ public final class EngineSession {
    * WsConnection#pauseReading}). A polling session is not paused.
    */
   public void pauseReading(boolean paused) {
+    readingPaused = paused;
+    if (paused) {
+      pausedSinceTick = true;
+    }
     WsConnection ws = socket;
     if (ws != null) {
       ws.pauseReading(paused);
@@ -260,9 +267,16 @@ public final class EngineSession {
     }
     switch (heartbeat.tick(now)) {
       case PING -> sendFrames(String.valueOf(EnginePacket.Type.PING.digit), List.of());
-      case TIMED_OUT -> close(CloseReason.PING_TIMEOUT);
+      case TIMED_OUT -> {
+        if (pausedSinceTick || readingPaused) {
+          heartbeat.excuse(now); // its pong may wait unread behind what the server held back
+        } else {
+          close(CloseReason.PING_TIMEOUT);
+        }
+      }
       case WAIT -> {}
     }
+    pausedSinceTick = readingPaused;
   }
 
   /** Closes the session when its client left a ping unanswered past its deadline. */

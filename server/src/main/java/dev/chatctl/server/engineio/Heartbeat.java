@@ -38,6 +38,16 @@ final class Heartbeat {
     return awaitingPong && now - (pingDue + timeoutNanos) >= 0;
   }
 
+  /**
+   * The client could not be heard (the server held back reading its connection, and its pong with
+   * it): an outstanding ping's deadline counts again from now.
+   */
+  synchronized void excuse(long now) {
+    if (awaitingPong) {
+      pingDue = now;
+    }
+  }
+
   synchronized void pong(long now) {
     if (awaitingPong) {
       awaitingPong = false;

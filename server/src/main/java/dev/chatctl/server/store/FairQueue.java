@@ -7,8 +7,9 @@ import java.util.List;
  * The writer's queue. The server's own operations (connects, backlogs, delivery corrections,
  * session refreshes) wait in one FIFO and go first into each batch; each socket's operations wait
  * in its {@link StoreLane}, and a batch takes one from each lane in turn (round-robin) until it is
- * full. A flood from one socket fills its own lane only (the application caps how many a socket has
- * unanswered), so every other socket's next operation is in the next batch.
+ * full, at most {@link #LANE_SHARE} from one lane. A flood from one socket fills its own lane only
+ * (the application caps how many a socket has unanswered), so every other socket's next operation
+ * is in the next batch, and that batch is no larger for the flood than a lane's share.
  *
  * <p>An operation that waited past its deadline is handed back as expired instead of stored: its
  * client was answered UNAVAILABLE meanwhile. Delivery corrections and session refreshes never
@@ -16,6 +17,13 @@ import java.util.List;
  */
 final class FairQueue {
   record Entry(StoreOp op, long deadlineNanos) {}
+
+  /**
+   * Most operations of one lane in one batch: a socket that keeps this many unanswered (a bench
+   * window, a client catching up) still fills batches, and a flooding one cannot make every batch
+   * (and so everyone's wait for it) as large as the batch size.
+   */
+  static final int LANE_SHARE = 32;
 
   private final StoreLane common = new StoreLane();
   private final ArrayDeque<StoreLane> ring = new ArrayDeque<>();
@@ -49,14 +57,19 @@ final class FairQueue {
     while (batch.size() < max && !common.ops.isEmpty()) {
       move(common.ops.poll(), batch, expired, now);
     }
-    while (batch.size() < max && !ring.isEmpty()) {
-      StoreLane lane = ring.poll();
-      move(lane.ops.poll(), batch, expired, now);
-      if (lane.ops.isEmpty()) {
-        lane.ready = false;
-      } else {
-        ring.add(lane);
+    int lanes = ring.size();
+    for (int round = 0; round < LANE_SHARE && batch.size() < max && !ring.isEmpty(); round++) {
+      // one from each lane with operations, in turn; a lane emptied leaves the ring
+      for (int i = 0; i < lanes && batch.size() < max && !ring.isEmpty(); i++) {
+        StoreLane lane = ring.poll();
+        move(lane.ops.poll(), batch, expired, now);
+        if (lane.ops.isEmpty()) {
+          lane.ready = false;
+        } else {
+          ring.add(lane);
+        }
       }
+      lanes = ring.size();
     }
   }
 

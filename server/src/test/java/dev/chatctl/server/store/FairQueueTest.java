@@ -55,4 +55,16 @@ class FairQueueTest {
     assertTrue(batch.get(0) instanceof StoreOp.Deliveries);
     assertEquals(0, queue.size());
   }
+
+  @Test
+  void oneLaneTakesAtMostItsShareOfABatch() throws Exception {
+    StoreLane flood = new StoreLane();
+    for (int i = 0; i < 100; i++) {
+      queue.add(flood, send("f" + i), LATER);
+    }
+    List<StoreOp> batch = new ArrayList<>();
+    queue.take(batch, new ArrayList<>(), 512, 0);
+    assertEquals(FairQueue.LANE_SHARE, batch.size());
+    assertEquals(100 - FairQueue.LANE_SHARE, queue.size());
+  }
 }
