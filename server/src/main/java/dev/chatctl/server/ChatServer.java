@@ -117,6 +117,7 @@ public final class ChatServer implements AutoCloseable {
     housekeeping.scheduleAtFixedRate(guarded(chat::refreshSessions), refresh, refresh, TimeUnit.MILLISECONDS);
     housekeeping.scheduleAtFixedRate(guarded(chat::sweepRates), ChatService.RATE_SWEEP_MILLIS, ChatService.RATE_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     housekeeping.scheduleAtFixedRate(guarded(chat::expireTokens), ChatService.EXPIRY_SWEEP_MILLIS, ChatService.EXPIRY_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+    housekeeping.scheduleAtFixedRate(guarded(new IdleHeapTrim()), IdleHeapTrim.PERIOD_SECONDS, IdleHeapTrim.PERIOD_SECONDS, TimeUnit.SECONDS);
   }
 
   /** Opens and migrates the database, then serves. */
