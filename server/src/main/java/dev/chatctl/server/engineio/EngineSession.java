@@ -46,9 +46,6 @@ public final class EngineSession {
   private final HandshakeRequest request;
   private final XnioIoThread timerThread;
   private final Heartbeat heartbeat;
-  /** The application holds back reading (see {@link #pauseReading}); and since the last heartbeat tick. */
-  private volatile boolean readingPaused;
-  private volatile boolean pausedSinceTick;
   private Handler handler;
   /** The WebSocket, once it is the transport; written without the monitor. */
   private volatile WsConnection socket;
@@ -123,10 +120,7 @@ public final class EngineSession {
    * WsConnection#pauseReading}). A polling session is not paused.
    */
   public void pauseReading(boolean paused) {
-    readingPaused = paused;
-    if (paused) {
-      pausedSinceTick = true;
-    }
+    heartbeat.readingPaused(paused);
     WsConnection ws = socket;
     if (ws != null) {
       ws.pauseReading(paused);
@@ -267,16 +261,9 @@ public final class EngineSession {
     }
     switch (heartbeat.tick(now)) {
       case PING -> sendFrames(String.valueOf(EnginePacket.Type.PING.digit), List.of());
-      case TIMED_OUT -> {
-        if (pausedSinceTick || readingPaused) {
-          heartbeat.excuse(now); // its pong may wait unread behind what the server held back
-        } else {
-          close(CloseReason.PING_TIMEOUT);
-        }
-      }
+      case TIMED_OUT -> close(CloseReason.PING_TIMEOUT);
       case WAIT -> {}
     }
-    pausedSinceTick = readingPaused;
   }
 
   /** Closes the session when its client left a ping unanswered past its deadline. */
