@@ -99,7 +99,10 @@ final class AbuseRun extends BenchRun {
       watch(selector, abusers, openedAt + SETTLE.toNanos());
       long rssAfter = options.serverPid > 0 ? CpuMeter.residentBytes(options.serverPid) : -1;
       watch(selector, abusers, openedAt + hold.toNanos());
-      result.metrics.put("connections", Map.of("opened", abusers.size(), "failed", failed));
+      Map<String, Object> connections = new LinkedHashMap<>();
+      connections.put("opened", abusers.size());
+      connections.put("failed", failed);
+      result.metrics.put("connections", connections);
       if (rssBefore > 0 && rssAfter > 0) {
         Map<String, Object> rss = new LinkedHashMap<>();
         rss.put("beforeMiB", Math.round(rssBefore / 1048576.0 * 10) / 10.0);

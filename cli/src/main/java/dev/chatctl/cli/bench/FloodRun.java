@@ -122,7 +122,10 @@ final class FloodRun extends BenchRun {
   private void report(BenchResult result, long total) {
     result.metrics.put("latencyMs", loop.call(latency::summary));
     result.metrics.put("duringFloodMs", loop.call(duringFlood::summary));
-    result.metrics.put("pairMessages", Map.of("offered", offered.get(), "received", loop.call(() -> received)));
+    Map<String, Object> messages = new LinkedHashMap<>();
+    messages.put("offered", offered.get());
+    messages.put("received", loop.call(() -> received));
+    result.metrics.put("pairMessages", messages);
     result.metrics.put("undelivered", Math.max(0, offered.get() - loop.call(() -> received)));
     Map<String, Object> floodOut = new LinkedHashMap<>();
     loop.call(() -> {
