@@ -1,7 +1,6 @@
 package dev.chatctl.server.engineio;
 
 import dev.chatctl.server.http.HandshakeRequest;
-import dev.chatctl.protocol.ProtocolException;
 import dev.chatctl.protocol.engineio.EngineCodec;
 import dev.chatctl.protocol.engineio.EnginePacket;
 import io.undertow.server.HttpServerExchange;
@@ -47,9 +46,6 @@ public final class EngineSession {
   private final HandshakeRequest request;
   private final XnioIoThread timerThread;
   private final Heartbeat heartbeat;
-  /** The application holds back reading (see {@link #pauseReading}); and since the last heartbeat tick. */
-  private volatile boolean readingPaused;
-  private volatile boolean pausedSinceTick;
   private Handler handler;
   /** The WebSocket, once it is the transport; written without the monitor. */
   private volatile WsConnection socket;
@@ -124,10 +120,7 @@ public final class EngineSession {
    * WsConnection#pauseReading}). A polling session is not paused.
    */
   public void pauseReading(boolean paused) {
-    readingPaused = paused;
-    if (paused) {
-      pausedSinceTick = true;
-    }
+    heartbeat.readingPaused(paused);
     WsConnection ws = socket;
     if (ws != null) {
       ws.pauseReading(paused);
@@ -177,7 +170,7 @@ public final class EngineSession {
 
   /** Starts reading the WebSocket this session opened over. */
   void startReading() {
-    socket.start(new WebSocketTransport());
+    socket.start(new WebSocketTransport(this));
   }
 
   /** A WebSocket opened with this session's sid: the start of an upgrade from polling. */
@@ -213,7 +206,7 @@ public final class EngineSession {
       u.end(false);
       polling.moveTo(ws);
       polling = null;
-      ws.listen(new WebSocketTransport());
+      ws.listen(new WebSocketTransport(this));
       socket = ws; // published last: senders that see it find the buffer already moved
       closing = !open;
       if (closing) {
@@ -233,27 +226,10 @@ public final class EngineSession {
     }
   }
 
-  /** Reads the frames of the WebSocket that is the transport. */
-  private final class WebSocketTransport implements WsConnection.Listener {
-    @Override
-    public void onText(WsConnection ws, String text) {
-      try {
-        onPacket(EngineCodec.decodeText(text));
-      } catch (ProtocolException e) {
-        close(CloseReason.PARSE_ERROR);
-      }
-    }
-
-    @Override
-    public void onBinary(WsConnection ws, byte[] data) {
-      onPacket(EnginePacket.message(data));
-    }
-
-    @Override
-    public void onClose(WsConnection ws) {
-      if (socket == ws) {
-        close(CloseReason.TRANSPORT_CLOSE);
-      }
+  /** The WebSocket {@code ws} closed: the session ends if it was the transport. */
+  void webSocketClosed(WsConnection ws) {
+    if (socket == ws) {
+      close(CloseReason.TRANSPORT_CLOSE);
     }
   }
 
@@ -285,16 +261,9 @@ public final class EngineSession {
     }
     switch (heartbeat.tick(now)) {
       case PING -> sendFrames(String.valueOf(EnginePacket.Type.PING.digit), List.of());
-      case TIMED_OUT -> {
-        if (pausedSinceTick || readingPaused) {
-          heartbeat.excuse(now); // its pong may wait unread behind what the server held back
-        } else {
-          close(CloseReason.PING_TIMEOUT);
-        }
-      }
+      case TIMED_OUT -> close(CloseReason.PING_TIMEOUT);
       case WAIT -> {}
     }
-    pausedSinceTick = readingPaused;
   }
 
   /** Closes the session when its client left a ping unanswered past its deadline. */

@@ -15,6 +15,9 @@ final class Heartbeat {
   private final long timeoutNanos;
   private long pingDue;
   private boolean awaitingPong;
+  /** The application holds back reading the client; and whether it did since the last tick. */
+  private boolean readingPaused;
+  private boolean pausedSinceTick;
 
   Heartbeat(EngineOptions options) {
     this.intervalNanos = options.pingInterval().toNanos();
@@ -23,29 +26,32 @@ final class Heartbeat {
   }
 
   synchronized Step tick(long now) {
+    Step step = Step.WAIT;
     if (overdue(now)) {
-      return Step.TIMED_OUT;
-    }
-    if (!awaitingPong && now - pingDue >= 0) {
+      if (readingPaused || pausedSinceTick) {
+        pingDue = now; // its pong may wait unread behind what the server held back: excused
+      } else {
+        step = Step.TIMED_OUT;
+      }
+    } else if (!awaitingPong && now - pingDue >= 0) {
       awaitingPong = true;
-      return Step.PING;
+      step = Step.PING;
     }
-    return Step.WAIT;
+    pausedSinceTick = readingPaused;
+    return step;
+  }
+
+  /** The application stops or restarts reading the client (backpressure): no timeout meanwhile. */
+  synchronized void readingPaused(boolean paused) {
+    readingPaused = paused;
+    if (paused) {
+      pausedSinceTick = true;
+    }
   }
 
   /** True when a ping went unanswered past its deadline. */
   synchronized boolean overdue(long now) {
     return awaitingPong && now - (pingDue + timeoutNanos) >= 0;
-  }
-
-  /**
-   * The client could not be heard (the server held back reading its connection, and its pong with
-   * it): an outstanding ping's deadline counts again from now.
-   */
-  synchronized void excuse(long now) {
-    if (awaitingPong) {
-      pingDue = now;
-    }
   }
 
   synchronized void pong(long now) {

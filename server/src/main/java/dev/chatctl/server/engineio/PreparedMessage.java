@@ -1,5 +1,7 @@
 package dev.chatctl.server.engineio;
 
+import dev.chatctl.protocol.engineio.EnginePacket;
+
 /**
  * An Engine.IO MESSAGE prepared once for many sessions: its text (for polling) and, built on first
  * use and then shared, its WebSocket frame. A broadcast to thousands of sockets is encoded once.
@@ -14,7 +16,7 @@ public final class PreparedMessage {
 
   /** A MESSAGE carrying this (Socket.IO) packet text. */
   public static PreparedMessage of(String packet) {
-    return new PreparedMessage(dev.chatctl.protocol.engineio.EnginePacket.Type.MESSAGE.digit + packet);
+    return new PreparedMessage(EnginePacket.Type.MESSAGE.digit + packet);
   }
 
   String text() {
