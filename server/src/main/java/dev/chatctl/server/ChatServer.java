@@ -115,6 +115,7 @@ public final class ChatServer implements AutoCloseable {
     long refresh = Math.max(1_000, Math.min(60_000, config.recoveryWindow().toMillis() / 4));
     this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("chatctl-housekeeping"));
     housekeeping.scheduleAtFixedRate(guarded(chat::refreshSessions), refresh, refresh, TimeUnit.MILLISECONDS);
+    housekeeping.scheduleAtFixedRate(guarded(chat::sweepDeadlines), ChatService.DEADLINE_SWEEP_MILLIS, ChatService.DEADLINE_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     housekeeping.scheduleAtFixedRate(guarded(chat::sweepRates), ChatService.RATE_SWEEP_MILLIS, ChatService.RATE_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     housekeeping.scheduleAtFixedRate(guarded(chat::expireTokens), ChatService.EXPIRY_SWEEP_MILLIS, ChatService.EXPIRY_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     housekeeping.scheduleAtFixedRate(guarded(new IdleHeapTrim()), IdleHeapTrim.PERIOD_SECONDS, IdleHeapTrim.PERIOD_SECONDS, TimeUnit.SECONDS);

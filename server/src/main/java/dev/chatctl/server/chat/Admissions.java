@@ -38,15 +38,17 @@ final class Admissions {
   private final StoreWriter writer;
   private final ChatMetrics metrics;
   private final ChatLimits limits;
+  private final Deadlines deadlines;
   private final Map<String, Identity> knownUsers = new ConcurrentHashMap<>();
   /** Refused connects as a summary line at INFO, at most one a minute. */
   private final RefusedConnects refusedConnects = new RefusedConnects(log, Duration.ofMinutes(1));
 
-  Admissions(TokenVerifier verifier, StoreWriter writer, ChatMetrics metrics, ChatLimits limits) {
+  Admissions(TokenVerifier verifier, StoreWriter writer, ChatMetrics metrics, ChatLimits limits, Deadlines deadlines) {
     this.verifier = verifier;
     this.writer = writer;
     this.metrics = metrics;
     this.limits = limits;
+    this.deadlines = deadlines;
   }
 
   CompletableFuture<Admission> admit(HandshakeRequest request, JsonNode auth) {
@@ -91,7 +93,7 @@ final class Admissions {
           if (a.recovered()) {
             metrics.recovered.increment();
           }
-          Replies replies = new Replies(limits.storeTimeout().toMillis(), limits.maxInFlight());
+          Replies replies = new Replies(deadlines, limits.maxInFlight());
           return new Admission.Accepted(new ChatSession(identity, a.pid(), a.recovered(), a.replayAfter(), a.user(), replies), Map.of("pid", a.pid()));
         });
   }

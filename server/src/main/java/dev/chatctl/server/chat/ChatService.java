@@ -47,6 +47,8 @@ public final class ChatService implements NamespaceHandler {
 
   /** How often the rate limiter forgets the users who stopped sending. */
   public static final long RATE_SWEEP_MILLIS = 10_000;
+  /** How often waits past STORE_TIMEOUT are answered: a timeout fires up to this much late. */
+  public static final long DEADLINE_SWEEP_MILLIS = 100;
 
   private final StoreWriter writer;
   private final Adapter sockets;
@@ -57,6 +59,7 @@ public final class ChatService implements NamespaceHandler {
   /** Requests a socket may have unanswered; beyond it they are refused at once. */
   private final int refuseAt;
   private final Presence presence;
+  private final Deadlines deadlines;
   private final Admissions admissions;
   private final Responses responses;
   private final Delivery delivery;
@@ -71,7 +74,8 @@ public final class ChatService implements NamespaceHandler {
     this.sendRate = new SendRate(limits.messageRate(), limits.messageBurst());
     this.refuseAt = 16 * limits.maxInFlight();
     this.presence = new Presence(sockets);
-    this.admissions = new Admissions(parts.verifier(), writer, metrics, limits);
+    this.deadlines = new Deadlines(limits.storeTimeout());
+    this.admissions = new Admissions(parts.verifier(), writer, metrics, limits, deadlines);
     this.responses = new Responses(metrics);
     this.delivery = new Delivery(writer, sockets, parts.live(), clock, metrics, responses);
     this.requests = new Requests(parts.database(), presence, parts.readers(), responses);
@@ -167,6 +171,11 @@ public final class ChatService implements NamespaceHandler {
       pids.add(((ChatSession) s.state()).pid);
     }
     writer.submit(new StoreOp.Touch(pids, true, new CompletableFuture<>()));
+  }
+
+  /** Answers the requests that waited past STORE_TIMEOUT (run every {@link #DEADLINE_SWEEP_MILLIS}). */
+  public void sweepDeadlines() {
+    deadlines.sweep();
   }
 
   /** Forgets the rate limits of users who stopped sending (run every {@link #RATE_SWEEP_MILLIS}). */

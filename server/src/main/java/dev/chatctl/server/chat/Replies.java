@@ -2,7 +2,6 @@ package dev.chatctl.server.chat;
 
 import dev.chatctl.util.Throwables;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -12,14 +11,14 @@ import java.util.function.Supplier;
  * is written when its work is done and every earlier answer has been written. Work that must see
  * the effects of earlier events (a history read after a send) starts only when they are done.
  *
- * <p>Bounds: work not done within {@code timeoutMillis} is answered with a {@link
+ * <p>Bounds: work not done within its {@link Deadlines} timeout is answered with a {@link
  * java.util.concurrent.TimeoutException} (the work itself goes on); with {@code pauseAt} answers
  * outstanding, {@code pause} is told to stop reading the socket, and to read again when half of
  * them are written.
  */
 final class Replies {
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
-  private final long timeoutMillis;
+  private final Deadlines deadlines;
   private final int pauseAt;
   private volatile Consumer<Boolean> pause = paused -> {};
   // guarded by this
@@ -29,11 +28,11 @@ final class Replies {
   private boolean released;
 
   /**
-   * @param timeoutMillis longest wait for a piece of work; 0: none
+   * @param deadlines how long a piece of work may take ({@link Deadlines#NONE}: as long as it takes)
    * @param pauseAt answers outstanding at which reading pauses
    */
-  Replies(long timeoutMillis, int pauseAt) {
-    this.timeoutMillis = timeoutMillis;
+  Replies(Deadlines deadlines, int pauseAt) {
+    this.deadlines = deadlines;
     this.pauseAt = Math.max(1, pauseAt);
   }
 
@@ -94,8 +93,7 @@ final class Replies {
   private <T> CompletableFuture<T> start(Supplier<CompletableFuture<T>> work) {
     try {
       CompletableFuture<T> f = work.get();
-      // a copy times out, not the work: what the work does when it completes still happens
-      return timeoutMillis > 0 ? f.copy().orTimeout(timeoutMillis, TimeUnit.MILLISECONDS) : f;
+      return deadlines.bound(f);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

@@ -66,7 +66,7 @@ public final class EngineSession {
     this.timerThread = timerThread;
     this.heartbeat = new Heartbeat(server.options());
     this.socket = ws;
-    this.polling = ws == null ? new PollingTransport(this) : null;
+    this.polling = ws == null ? new PollingTransport(this, server.options().maxBufferedBytes()) : null;
   }
 
   public String sid() {

@@ -18,17 +18,24 @@ import java.util.List;
  * engine.io-client hands them to the application before it learns of the close (it acts on a
  * CLOSE at once, but on messages a tick later).
  *
+ * <p>What waits for a poll is bounded like a WebSocket's write queue: a client that stops polling
+ * while more than {@code maxBufferedBytes} is sent to it loses the buffer and its session (the
+ * next poll, if one comes, gets CLOSE), instead of holding it until its ping timeout.
+ *
  * <p>Guarded by the session's monitor: every method is called holding it, except {@link #onPoll}
  * and {@link #onPost}, which take it.
  */
 final class PollingTransport {
   private final EngineSession session;
+  private final long maxBufferedBytes;
   private List<Object> buffer; // String frames (type digit first) and byte[] messages
+  private long bufferedBytes; // about what the buffer will take in a poll's answer
   private HttpServerExchange poll; // the GET waiting for packets
   private char closing; // the packet that ends the last poll; 0 while open
 
-  PollingTransport(EngineSession session) {
+  PollingTransport(EngineSession session, long maxBufferedBytes) {
     this.session = session;
+    this.maxBufferedBytes = maxBufferedBytes;
   }
 
   /** A GET: answered at once with what is buffered, or held until there is some. */
@@ -90,9 +97,18 @@ final class PollingTransport {
       buffer = new ArrayList<>(4);
     }
     buffer.add(text);
-    buffer.addAll(binaries);
+    bufferedBytes += text.length() + 1;
+    for (byte[] binary : binaries) {
+      buffer.add(binary);
+      bufferedBytes += (binary.length + 2) / 3 * 4 + 2; // base64, 'b' and a separator
+    }
     if (poll != null) {
       flush();
+    } else if (bufferedBytes > maxBufferedBytes) {
+      // the client stopped polling: drop what waits for it, and the session once the sender is done
+      buffer = null;
+      bufferedBytes = 0;
+      session.schedule(() -> session.close(CloseReason.TRANSPORT_ERROR), 0);
     }
   }
 
@@ -111,6 +127,7 @@ final class PollingTransport {
     closing = last;
     if (discard) {
       buffer = null;
+      bufferedBytes = 0;
     }
     if (poll != null) {
       answerClosing();
@@ -142,12 +159,14 @@ final class PollingTransport {
         }
       }
       buffer = null;
+      bufferedBytes = 0;
     }
   }
 
   /** Drops what is buffered and a waiting poll (the session is over). */
   void clear() {
     buffer = null;
+    bufferedBytes = 0;
     if (poll != null) {
       HttpReplies.error(poll, EngineError.UNKNOWN_SID);
       poll = null;
@@ -172,6 +191,7 @@ final class PollingTransport {
       }
     }
     buffer = null;
+    bufferedBytes = 0;
     answer(body.toString());
   }
 

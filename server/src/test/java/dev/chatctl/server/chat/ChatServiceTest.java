@@ -93,7 +93,7 @@ class ChatServiceTest {
   private RecordedSocket connect(String userId) throws Exception {
     StoreOp.Admitted a = writer.<StoreOp.Admitted>submit(new StoreOp.Admit(new Profile(userId, null, null, null), true, null, null, new CompletableFuture<>()))
         .get(10, TimeUnit.SECONDS);
-    RecordedSocket s = new RecordedSocket(userId + (++sockets), new ChatSession(new Identity(userId, null, null, null, null), a.pid(), false, null, a.user(), new Replies(0, 64)));
+    RecordedSocket s = new RecordedSocket(userId + (++sockets), new ChatSession(new Identity(userId, null, null, null, null), a.pid(), false, null, a.user(), new Replies(Deadlines.NONE, 64)));
     chat.onConnect(s.socket);
     return s;
   }

@@ -24,7 +24,7 @@ class PresenceTest {
   }
 
   static RecordedSocket socket(String id, String userId) {
-    return new RecordedSocket(id, new ChatSession(new Identity(userId, null, null, null, null), "pid-" + id, false, null, null, new Replies(0, 64)));
+    return new RecordedSocket(id, new ChatSession(new Identity(userId, null, null, null, null), "pid-" + id, false, null, null, new Replies(Deadlines.NONE, 64)));
   }
 
   private RecordedSocket connect(String id, String userId) {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** One socket's answers leave in the order its events came, however long each one's work takes. */
 class RepliesTest {
-  private final Replies replies = new Replies(0, 64);
+  private final Replies replies = new Replies(Deadlines.NONE, 64);
   private final List<String> answers = new ArrayList<>();
 
   private void add(CompletableFuture<String> work, boolean afterEarlier) {
@@ -58,7 +58,7 @@ class RepliesTest {
 
   @Test
   void readingPausesAtTheCapAndResumesWhenHalfAreAnswered() {
-    Replies capped = new Replies(0, 4);
+    Replies capped = new Replies(Deadlines.NONE, 4);
     List<Boolean> pauses = new ArrayList<>();
     capped.onBackpressure(pauses::add);
     List<CompletableFuture<String>> works = new ArrayList<>();
@@ -77,12 +77,17 @@ class RepliesTest {
 
   @Test
   void workNotDoneInTimeIsAnsweredWithATimeoutAndStillRuns() throws Exception {
-    Replies timed = new Replies(50, 64);
+    Deadlines deadlines = new Deadlines(java.time.Duration.ofMillis(50));
+    Replies timed = new Replies(deadlines, 64);
     CompletableFuture<String> work = new CompletableFuture<>();
     CompletableFuture<Throwable> answered = new CompletableFuture<>();
     List<String> after = new ArrayList<>();
     work.thenAccept(after::add);
     timed.add(() -> work, false, (v, e) -> answered.complete(e));
+    deadlines.sweep();
+    assertFalse(answered.isDone(), "not before the deadline");
+    Thread.sleep(60);
+    deadlines.sweep();
     assertTrue(answered.get(5, java.util.concurrent.TimeUnit.SECONDS) instanceof java.util.concurrent.TimeoutException);
     work.complete("stored late");
     assertEquals(List.of("stored late"), after, "what depends on the work itself still happens");

@@ -229,4 +229,33 @@ class EngineSessionTest {
       assertEquals(Phase.CLOSED, opened.session.phase());
     }
   }
+
+  @Test
+  void aClientThatStopsPollingIsDroppedOnceMoreThanTheBufferCapWaitsForIt() throws Exception {
+    EngineOptions d = EngineOptions.defaults();
+    EngineOptions small = new EngineOptions(d.pingInterval(), d.pingTimeout(), d.maxPayload(), d.upgradeTimeout(), 64 * 1024);
+    try (EngineTestServer capped = new EngineTestServer(small)) {
+      RawPolling client = RawPolling.open(capped.port);
+      EngineTestServer.Opened opened = capped.next();
+      String chunk = "x".repeat(1000);
+      for (int i = 0; i < 30; i++) {
+        opened.session.send(chunk); // 30 KB: under the cap, kept for the next poll
+      }
+      assertFalse(opened.closed.isDone(), "under the cap the session stays");
+      assertEquals(30, body(client.poll()).split("\u001e").length, "a poll takes all that waited");
+      for (int i = 0; i < 100 && !opened.closed.isDone(); i++) {
+        opened.session.send(chunk); // no poll comes: past 64 KB the client is dropped
+      }
+      assertEquals("transport error", opened.reason());
+      // a poll after the drop gets at most what was sent after it (under the cap), then CLOSE
+      int kept = 0;
+      String last = "";
+      for (int polls = 0; polls < 3 && !last.equals("1"); polls++) {
+        last = body(client.poll());
+        kept += last.equals("1") ? 0 : last.split("\u001e").length;
+      }
+      assertEquals("1", last, "the client learns of the close");
+      assertTrue(kept < 64, "what was dropped is not sent: " + kept + " messages came after the drop");
+    }
+  }
 }
