@@ -8,19 +8,20 @@ import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 
 /**
- * Fills the delivery columns of V2 for the messages stored before it: store order ({@code seq})
- * and per-recipient offsets ({@code recipient_seq}) in (created_at, id) order; such messages count
- * as delivered when they were stored (the foundation wrote every message to the recipient's open
+ * Fills the delivery columns of V2 for the messages stored before it: store order ({@code seq}) and
+ * per-recipient offsets ({@code recipient_seq}) in (created_at, id) order; such messages count as
+ * delivered when they were stored (the foundation wrote every message to the recipient's open
  * sockets, and kept no record of it) and unread; users' {@code last_seq}; and the conversation
- * summary. A migration in Java because a join-update has no form that PostgreSQL and H2 both
- * read: PostgreSQL gets UPDATE ... FROM, H2 gets MERGE.
+ * summary. A migration in Java because a join-update has no form that PostgreSQL and H2 both read:
+ * PostgreSQL gets UPDATE ... FROM, H2 gets MERGE.
  */
 public class V3__Backfill_delivery_columns extends BaseJavaMigration {
 
   @Override
   public void migrate(Context context) throws SQLException {
     Connection connection = context.getConnection();
-    boolean postgres = connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+    boolean postgres =
+        connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
     try (Statement sql = connection.createStatement()) {
       String order =
           "SELECT id, ROW_NUMBER() OVER (ORDER BY created_at, id) AS seq,"
@@ -30,14 +31,18 @@ public class V3__Backfill_delivery_columns extends BaseJavaMigration {
         sql.executeUpdate(
             "UPDATE messages m SET seq = o.seq, recipient_seq = o.recipient_seq,"
                 + " delivered_at = COALESCE(m.delivered_at, m.created_at)"
-                + " FROM (" + order + ") o WHERE m.id = o.id");
+                + " FROM ("
+                + order
+                + ") o WHERE m.id = o.id");
         sql.executeUpdate(
             "UPDATE users u SET last_seq = s.last_seq"
                 + " FROM (SELECT recipient_id, MAX(recipient_seq) AS last_seq FROM messages GROUP BY recipient_id) s"
                 + " WHERE u.id = s.recipient_id");
       } else {
         sql.executeUpdate(
-            "MERGE INTO messages m USING (" + order + ") o ON (m.id = o.id)"
+            "MERGE INTO messages m USING ("
+                + order
+                + ") o ON (m.id = o.id)"
                 + " WHEN MATCHED THEN UPDATE SET seq = o.seq, recipient_seq = o.recipient_seq,"
                 + " delivered_at = COALESCE(m.delivered_at, m.created_at)");
         sql.executeUpdate(

@@ -8,11 +8,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code chatctl completion bash|zsh}: the shell completion script, from picocli's AutoComplete. */
+/**
+ * {@code chatctl completion bash|zsh}: the shell completion script, from picocli's AutoComplete.
+ */
 @Command(
     name = "completion",
     mixinStandardHelpOptions = true,
-    description = "Prints the completion script for bash or zsh (commands, options, and their values).",
+    description =
+        "Prints the completion script for bash or zsh (commands, options, and their values).",
     footer = {
       "%nExamples:",
       "  source <(chatctl completion bash)      # in ~/.bashrc",
@@ -22,7 +25,10 @@ import picocli.CommandLine.Spec;
 public final class CompletionCommand implements Callable<Integer> {
 
   /** The shells the script works in: one script, which sets up bashcompinit itself under zsh. */
-  enum Shell { bash, zsh }
+  enum Shell {
+    bash,
+    zsh
+  }
 
   @Spec CommandSpec spec;
 

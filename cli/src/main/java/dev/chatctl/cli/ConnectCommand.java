@@ -35,36 +35,68 @@ import picocli.CommandLine.Option;
           + "what was sent is answered.",
       "Commands: /to USER (Tab completes), /online, /users [QUERY], /history [N], /help, /quit or Ctrl-D."
     },
-    footer = {"%nExamples:", "  chatctl connect --user alice --to bob", "  echo \"build is green\" | chatctl connect --user ci-bot --to ops", ExitCodes.FOOTER})
+    footer = {
+      "%nExamples:",
+      "  chatctl connect --user alice --to bob",
+      "  echo \"build is green\" | chatctl connect --user ci-bot --to ops",
+      ExitCodes.FOOTER
+    })
 public final class ConnectCommand implements Callable<Integer> {
 
   @Mixin ConnectionOptions connection;
 
-  @Option(names = "--to", paramLabel = "USER", description = "Who to talk to first (else /to USER).")
+  @Option(
+      names = "--to",
+      paramLabel = "USER",
+      description = "Who to talk to first (else /to USER).")
   String to;
 
-  @Option(names = "--history-file", paramLabel = "FILE",
-      description = "Where typed lines are kept between runs (default ~/.chatctl_history); `none` keeps none.")
+  @Option(
+      names = "--history-file",
+      paramLabel = "FILE",
+      description =
+          "Where typed lines are kept between runs (default ~/.chatctl_history); `none` keeps none.")
   String historyFile;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = PositiveDuration.class,
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      defaultValue = "10s",
+      converter = PositiveDuration.class,
       description = "Longest wait for the first connect (default ${DEFAULT-VALUE}).")
   Duration timeout;
 
   @Option(names = "--no-color", description = "No colours (also when NO_COLOR is set).")
   boolean noColor;
 
-  @Option(names = "--all-presence", description = "Show everybody coming and going (default: only people you talk or talked with).")
+  @Option(
+      names = "--all-presence",
+      description =
+          "Show everybody coming and going (default: only people you talk or talked with).")
   boolean allPresence;
 
   @Override
   public Integer call() throws InterruptedException {
     Duration limit = timeout;
-    ClientOptions options = connection.clientOptions(limit).withConnectTimeout(limit).withRequestTimeout(ClientOptions.DEFAULT_REQUEST_TIMEOUT);
+    ClientOptions options =
+        connection
+            .clientOptions(limit)
+            .withConnectTimeout(limit)
+            .withRequestTimeout(ClientOptions.DEFAULT_REQUEST_TIMEOUT);
     Directory directory = new Directory();
-    ConsoleIO io = interactive() ? terminal(directory) : new PlainIO(System.in, System.out, outputCharset());
-    ChatConsole.Options consoleOptions = new ChatConsole.Options(allPresence, connection.user != null); // --user mints tokens
-    try (ChatConsole console = new ChatConsole(io, options, directory, connection.userId(), to, ZoneId.systemDefault(), consoleOptions)) {
+    ConsoleIO io =
+        interactive() ? terminal(directory) : new PlainIO(System.in, System.out, outputCharset());
+    ChatConsole.Options consoleOptions =
+        new ChatConsole.Options(allPresence, connection.user != null); // --user mints tokens
+    try (ChatConsole console =
+        new ChatConsole(
+            io,
+            options,
+            directory,
+            connection.userId(),
+            to,
+            ZoneId.systemDefault(),
+            consoleOptions)) {
       try {
         console.connect(limit);
       } catch (ClientException e) {
@@ -80,10 +112,16 @@ public final class ConnectCommand implements Callable<Integer> {
       if (!nativeAccess() && !System.getProperty("os.name", "").startsWith("Windows")) {
         // JLine's native code would make the JDK warn at every start: drive the tty with stty, and
         // let JLine reach its file descriptors by reflection rather than through its native library
-        System.setProperty(TerminalBuilder.PROP_FILE_DESCRIPTOR_CREATION_MODE,
-            System.getProperty(TerminalBuilder.PROP_FILE_DESCRIPTOR_CREATION_MODE, TerminalBuilder.PROP_FILE_DESCRIPTOR_CREATION_MODE_REFLECTION));
-        System.setProperty(TerminalBuilder.PROP_REDIRECT_PIPE_CREATION_MODE,
-            System.getProperty(TerminalBuilder.PROP_REDIRECT_PIPE_CREATION_MODE, TerminalBuilder.PROP_REDIRECT_PIPE_CREATION_MODE_REFLECTION));
+        System.setProperty(
+            TerminalBuilder.PROP_FILE_DESCRIPTOR_CREATION_MODE,
+            System.getProperty(
+                TerminalBuilder.PROP_FILE_DESCRIPTOR_CREATION_MODE,
+                TerminalBuilder.PROP_FILE_DESCRIPTOR_CREATION_MODE_REFLECTION));
+        System.setProperty(
+            TerminalBuilder.PROP_REDIRECT_PIPE_CREATION_MODE,
+            System.getProperty(
+                TerminalBuilder.PROP_REDIRECT_PIPE_CREATION_MODE,
+                TerminalBuilder.PROP_REDIRECT_PIPE_CREATION_MODE_REFLECTION));
         builder.jni(false).ffm(false).jna(false).jansi(false).exec(true).providers("exec");
       }
       Terminal terminal = builder.build();
@@ -122,9 +160,9 @@ public final class ConnectCommand implements Callable<Integer> {
   }
 
   /**
-   * Whether JLine may load its native library without the JDK warning about it: before JDK 24,
-   * or when native access is enabled ({@code --enable-native-access}, or {@code
-   * Enable-Native-Access} in the jar's manifest). Else the terminal is driven through stty.
+   * Whether JLine may load its native library without the JDK warning about it: before JDK 24, or
+   * when native access is enabled ({@code --enable-native-access}, or {@code Enable-Native-Access}
+   * in the jar's manifest). Else the terminal is driven through stty.
    */
   static boolean nativeAccess() {
     if (Runtime.version().feature() < 24) {
@@ -136,8 +174,11 @@ public final class ConnectCommand implements Callable<Integer> {
         return true;
       }
     }
-    try (java.io.InputStream in = ConnectCommand.class.getResourceAsStream("/META-INF/MANIFEST.MF")) {
-      return in != null && new java.util.jar.Manifest(in).getMainAttributes().getValue("Enable-Native-Access") != null;
+    try (java.io.InputStream in =
+        ConnectCommand.class.getResourceAsStream("/META-INF/MANIFEST.MF")) {
+      return in != null
+          && new java.util.jar.Manifest(in).getMainAttributes().getValue("Enable-Native-Access")
+              != null;
     } catch (IOException e) {
       return false;
     }

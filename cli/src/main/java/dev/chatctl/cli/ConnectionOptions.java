@@ -18,31 +18,42 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * How the client commands ({@code connect}, {@code send}, {@code listen}, {@code online}) reach
- * the server and who they are: {@code --url}, else CHATCTL_URL, else the URL that WS_PORT and HOST
- * give (as {@code serve} reads them, .env included); and a token from {@code --token}, {@code
- * --user} (minted with the server's secret, as {@code chatctl token} does) or CHATCTL_TOKEN.
+ * How the client commands ({@code connect}, {@code send}, {@code listen}, {@code online}) reach the
+ * server and who they are: {@code --url}, else CHATCTL_URL, else the URL that WS_PORT and HOST give
+ * (as {@code serve} reads them, .env included); and a token from {@code --token}, {@code --user}
+ * (minted with the server's secret, as {@code chatctl token} does) or CHATCTL_TOKEN.
  */
 public final class ConnectionOptions {
   /** Lifetime of the tokens {@code --user} mints (a fresh one at every reconnect). */
   static final Duration MINTED_TOKEN_TTL = Duration.ofHours(12);
 
-  @Option(names = "--url", paramLabel = "URL",
-      description = "The server (else CHATCTL_URL, else http://localhost:WS_PORT, default port 3001).")
+  @Option(
+      names = "--url",
+      paramLabel = "URL",
+      description =
+          "The server (else CHATCTL_URL, else http://localhost:WS_PORT, default port 3001).")
   String url;
 
-  @Option(names = {"-t", "--token"}, paramLabel = "TOKEN", description = "The token to connect with (else --user, else CHATCTL_TOKEN).")
+  @Option(
+      names = {"-t", "--token"},
+      paramLabel = "TOKEN",
+      description = "The token to connect with (else --user, else CHATCTL_TOKEN).")
   String token;
 
-  @Option(names = {"-u", "--user"}, paramLabel = "ID",
-      description = "Connect as this user, with a token minted from the server's secret as `chatctl token` does.")
+  @Option(
+      names = {"-u", "--user"},
+      paramLabel = "ID",
+      description =
+          "Connect as this user, with a token minted from the server's secret as `chatctl token` does.")
   String user;
 
   @Mixin SecretOptions secret;
 
   /** Who the token says we are (for display), or null when it cannot be read. */
   private String userId;
+
   private Supplier<String> tokenSupplier;
+
   /** The secret --user mints with, for the hint when the server refuses its tokens. */
   private Secret minting;
 
@@ -54,12 +65,17 @@ public final class ConnectionOptions {
       uri = URI.create(target.trim());
       ClientOptions.websocketUri(uri);
     } catch (IllegalArgumentException e) {
-      throw new CommandFailure(ExitCodes.USAGE, (url != null ? "--url" : "CHATCTL_URL") + ": " + e.getMessage());
+      throw new CommandFailure(
+          ExitCodes.USAGE, (url != null ? "--url" : "CHATCTL_URL") + ": " + e.getMessage());
     }
-    return new ClientOptions(uri, tokenSupplier(), connectTimeout, connectTimeout, true, Backoff.DEFAULT, null, null);
+    return new ClientOptions(
+        uri, tokenSupplier(), connectTimeout, connectTimeout, true, Backoff.DEFAULT, null, null);
   }
 
-  /** The --url flag, else CHATCTL_URL, else http://HOST:WS_PORT with a wildcard HOST read as localhost. */
+  /**
+   * The --url flag, else CHATCTL_URL, else http://HOST:WS_PORT with a wildcard HOST read as
+   * localhost.
+   */
   public static String serverUrl(String flag, Settings settings) {
     if (flag != null) {
       return flag;
@@ -98,7 +114,8 @@ public final class ConnectionOptions {
     } else {
       String env = secret.settings().get("CHATCTL_TOKEN");
       if (env == null) {
-        throw new CommandFailure(ExitCodes.USAGE, "no token: pass --user ID (or --token TOKEN), or set CHATCTL_TOKEN");
+        throw new CommandFailure(
+            ExitCodes.USAGE, "no token: pass --user ID (or --token TOKEN), or set CHATCTL_TOKEN");
       }
       userId = subjectOf(env);
       tokenSupplier = () -> env;
@@ -118,7 +135,8 @@ public final class ConnectionOptions {
       return null; // a JWE (NextAuth / Auth.js session token) cannot be read without the secret
     }
     try {
-      JsonNode claims = Json.read(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+      JsonNode claims =
+          Json.read(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
       for (String claim : new String[] {"sub", "id", "userId"}) {
         if (claims.path(claim).isTextual()) {
           return claims.get(claim).textValue();
@@ -130,12 +148,24 @@ public final class ConnectionOptions {
     return null;
   }
 
-  /** A client failure as the command's one line and exit code, with the fix when the token was refused. */
+  /**
+   * A client failure as the command's one line and exit code, with the fix when the token was
+   * refused.
+   */
   CommandFailure failure(Throwable error) {
     ClientException e = ClientException.of(error);
     return switch (e.kind()) {
-      case REFUSED -> new CommandFailure(ExitCodes.REFUSED, "refused: " + (e.code() != null ? e.code() + ": " : "") + e.getMessage() + hint(e.code()));
-      case UNAVAILABLE, CLOSED -> new CommandFailure(ExitCodes.UNAVAILABLE, e.getMessage() + (url == null ? " (--url or CHATCTL_URL picks the server)" : ""));
+      case REFUSED ->
+          new CommandFailure(
+              ExitCodes.REFUSED,
+              "refused: "
+                  + (e.code() != null ? e.code() + ": " : "")
+                  + e.getMessage()
+                  + hint(e.code()));
+      case UNAVAILABLE, CLOSED ->
+          new CommandFailure(
+              ExitCodes.UNAVAILABLE,
+              e.getMessage() + (url == null ? " (--url or CHATCTL_URL picks the server)" : ""));
       case TIMEOUT -> new CommandFailure(ExitCodes.UNAVAILABLE, "timed out: " + e.getMessage());
     };
   }
@@ -144,6 +174,8 @@ public final class ConnectionOptions {
     if (!ErrorCode.TOKEN_INVALID.name().equals(code)) {
       return "";
     }
-    return minting != null ? " (" + SecretOptions.mismatchHint(minting) + ")" : " (the token is not signed with the server's secret; mint one with `chatctl token --secret SECRET`)";
+    return minting != null
+        ? " (" + SecretOptions.mismatchHint(minting) + ")"
+        : " (the token is not signed with the server's secret; mint one with `chatctl token --secret SECRET`)";
   }
 }

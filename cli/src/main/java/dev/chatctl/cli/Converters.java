@@ -7,20 +7,24 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * picocli converters for the option types the commands share, so that no command parses a
- * String option by hand: picocli names the option in the error and exits with the usage code.
+ * picocli converters for the option types the commands share, so that no command parses a String
+ * option by hand: picocli names the option in the error and exits with the usage code.
  */
 public final class Converters {
   private Converters() {}
 
-  /** A duration as the settings write it ({@code 500ms}, {@code 90s}, {@code 30m}, ...), zero allowed. */
+  /**
+   * A duration as the settings write it ({@code 500ms}, {@code 90s}, {@code 30m}, ...), zero
+   * allowed.
+   */
   public static final class AnyDuration implements ITypeConverter<Duration> {
     @Override
     public Duration convert(String text) {
       try {
         return Durations.parse("", text);
       } catch (ConfigException e) {
-        throw new TypeConversionException("'" + text + "' is not a duration (like 500ms, 90s, 30m, 24h, 2d, or seconds)");
+        throw new TypeConversionException(
+            "'" + text + "' is not a duration (like 500ms, 90s, 30m, 24h, 2d, or seconds)");
       }
     }
   }

@@ -36,10 +36,18 @@ final class DataDirectory implements AutoCloseable {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new ConfigException("cannot use the data directory " + dir + ": " + IoErrors.describe(e) + " (set --data-dir or CHATCTL_DATA_DIR to a writable directory)");
+      throw new ConfigException(
+          "cannot use the data directory "
+              + dir
+              + ": "
+              + IoErrors.describe(e)
+              + " (set --data-dir or CHATCTL_DATA_DIR to a writable directory)");
     }
     if (!Files.isWritable(dir)) {
-      throw new ConfigException("cannot use the data directory " + dir + ": permission denied (set --data-dir or CHATCTL_DATA_DIR to a writable directory)");
+      throw new ConfigException(
+          "cannot use the data directory "
+              + dir
+              + ": permission denied (set --data-dir or CHATCTL_DATA_DIR to a writable directory)");
     }
     return dir;
   }
@@ -53,7 +61,9 @@ final class DataDirectory implements AutoCloseable {
     Path file = dir.resolve(LOCK_FILE);
     FileChannel channel = null;
     try {
-      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      channel =
+          FileChannel.open(
+              file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
       FileLock lock;
       try {
         lock = channel.tryLock();
@@ -63,15 +73,25 @@ final class DataDirectory implements AutoCloseable {
       if (lock == null) {
         String holder = Files.readString(file, StandardCharsets.UTF_8).strip();
         channel.close();
-        throw new UnavailableException("the data directory " + dir + " is in use by another chatctl serve"
-            + (holder.isEmpty() ? "" : " (" + holder + ")") + "; stop it, or give this one its own --data-dir", null);
+        throw new UnavailableException(
+            "the data directory "
+                + dir
+                + " is in use by another chatctl serve"
+                + (holder.isEmpty() ? "" : " (" + holder + ")")
+                + "; stop it, or give this one its own --data-dir",
+            null);
       }
       DataDirectory held = new DataDirectory(channel, lock);
-      held.describe("pid " + ProcessHandle.current().pid() + ", started " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS));
+      held.describe(
+          "pid "
+              + ProcessHandle.current().pid()
+              + ", started "
+              + LocalTime.now().truncatedTo(ChronoUnit.SECONDS));
       return held;
     } catch (IOException e) {
       closeQuietly(channel);
-      throw new ConfigException("cannot lock the data directory " + dir + ": " + IoErrors.describe(e));
+      throw new ConfigException(
+          "cannot lock the data directory " + dir + ": " + IoErrors.describe(e));
     }
   }
 

@@ -11,7 +11,12 @@ import picocli.CommandLine.Mixin;
     name = "db",
     mixinStandardHelpOptions = true,
     description = "The database schema: Flyway migrations (serve also migrates when it starts).",
-    footer = {"%nExamples:", "  chatctl db info", "  DATABASE_URL=postgresql://chat@127.0.0.1/chat chatctl db migrate", ExitCodes.FOOTER},
+    footer = {
+      "%nExamples:",
+      "  chatctl db info",
+      "  DATABASE_URL=postgresql://chat@127.0.0.1/chat chatctl db migrate",
+      ExitCodes.FOOTER
+    },
     subcommands = {DbCommand.Migrate.class, DbCommand.Info.class})
 public final class DbCommand extends GroupCommand {
 
@@ -21,8 +26,15 @@ public final class DbCommand extends GroupCommand {
     return Database.open(options.database(), 2);
   }
 
-  @Command(name = "migrate", mixinStandardHelpOptions = true, description = "Applies the pending migrations.",
-      footer = {"%nExamples:", "  chatctl db migrate --database-url postgresql://chat@127.0.0.1/chat", ExitCodes.FOOTER})
+  @Command(
+      name = "migrate",
+      mixinStandardHelpOptions = true,
+      description = "Applies the pending migrations.",
+      footer = {
+        "%nExamples:",
+        "  chatctl db migrate --database-url postgresql://chat@127.0.0.1/chat",
+        ExitCodes.FOOTER
+      })
   static final class Migrate implements Callable<Integer> {
     @Mixin SettingsOptions settings;
 
@@ -30,13 +42,21 @@ public final class DbCommand extends GroupCommand {
     public Integer call() {
       try (Database db = open(settings)) {
         int applied = db.migrate();
-        System.out.println(db.url().display() + ": " + (applied == 0 ? "up to date" : applied + " migration" + (applied == 1 ? "" : "s") + " applied"));
+        System.out.println(
+            db.url().display()
+                + ": "
+                + (applied == 0
+                    ? "up to date"
+                    : applied + " migration" + (applied == 1 ? "" : "s") + " applied"));
       }
       return ExitCodes.OK;
     }
   }
 
-  @Command(name = "info", mixinStandardHelpOptions = true, description = "Lists applied and pending migrations.",
+  @Command(
+      name = "info",
+      mixinStandardHelpOptions = true,
+      description = "Lists applied and pending migrations.",
       footer = {"%nExamples:", "  chatctl db info --data-dir /var/lib/chatctl", ExitCodes.FOOTER})
   static final class Info implements Callable<Integer> {
     @Mixin SettingsOptions settings;

@@ -6,12 +6,16 @@ public final class ExitCodes {
 
   /** Done. */
   public static final int OK = 0;
+
   /** The server refused: an error code came back (message:error, connect_error, ...). */
   public static final int REFUSED = 1;
+
   /** Bad flag, bad setting, bad input. */
   public static final int USAGE = 2;
+
   /** Cannot connect, or timed out: the server, the database, the port. */
   public static final int UNAVAILABLE = 3;
+
   /** A bug: an unexpected error (with its stack trace at DEBUG). */
   public static final int SOFTWARE = 70;
 

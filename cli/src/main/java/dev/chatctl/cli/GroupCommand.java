@@ -15,7 +15,11 @@ public abstract class GroupCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    err.println("chatctl: " + spec.qualifiedName() + " needs a command: " + String.join(", ", spec.subcommands().keySet()));
+    err.println(
+        "chatctl: "
+            + spec.qualifiedName()
+            + " needs a command: "
+            + String.join(", ", spec.subcommands().keySet()));
     err.println();
     spec.commandLine().usage(err);
     return ExitCodes.USAGE;

@@ -47,26 +47,47 @@ public final class ListenCommand implements Callable<Integer> {
   /** The server-to-client events of the contract. */
   static final List<String> ALL_EVENTS =
       List.of(
-          Events.MESSAGE_RECEIVE, Events.MESSAGE_SENT, Events.MESSAGE_ERROR, Events.MESSAGE_DELIVERED, Events.MESSAGE_READ,
-          Events.USER_ONLINE, Events.USER_OFFLINE, Events.USERS_ONLINE, Events.AUTH_EXPIRED);
+          Events.MESSAGE_RECEIVE,
+          Events.MESSAGE_SENT,
+          Events.MESSAGE_ERROR,
+          Events.MESSAGE_DELIVERED,
+          Events.MESSAGE_READ,
+          Events.USER_ONLINE,
+          Events.USER_OFFLINE,
+          Events.USERS_ONLINE,
+          Events.AUTH_EXPIRED);
 
   @Spec CommandSpec spec;
 
   @Mixin ConnectionOptions connection;
 
-  @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Exit 0 after N events (default: no limit).")
+  @Option(
+      names = {"-n", "--count"},
+      paramLabel = "N",
+      description = "Exit 0 after N events (default: no limit).")
   Integer count;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", converter = PositiveDuration.class,
-      description = "With --count: fail (exit 3) when N events have not come within it (default 30s). Without: stop after it.")
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      converter = PositiveDuration.class,
+      description =
+          "With --count: fail (exit 3) when N events have not come within it (default 30s). Without: stop after it.")
   Duration timeout;
 
-  @Option(names = "--events", paramLabel = "EVENT", split = ",", defaultValue = Events.MESSAGE_RECEIVE,
-      description = "The events to print, comma-separated, or `all` (default ${DEFAULT-VALUE}). Known: "
-          + "message:receive, message:sent, message:error, message:delivered, message:read, user:online, user:offline, users:online, auth:expired.")
+  @Option(
+      names = "--events",
+      paramLabel = "EVENT",
+      split = ",",
+      defaultValue = Events.MESSAGE_RECEIVE,
+      description =
+          "The events to print, comma-separated, or `all` (default ${DEFAULT-VALUE}). Known: "
+              + "message:receive, message:sent, message:error, message:delivered, message:read, user:online, user:offline, users:online, auth:expired.")
   List<String> events;
 
-  @Option(names = {"-q", "--quiet"}, description = "No status lines on standard error.")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "No status lines on standard error.")
   boolean quiet;
 
   @Override
@@ -87,29 +108,49 @@ public final class ListenCommand implements Callable<Integer> {
         wanted.add(name);
       } else {
         String suggestion = Suggestions.didYouMean(name, ALL_EVENTS);
-        throw new CommandFailure(ExitCodes.USAGE, "--events: the server sends no event '" + name + "'"
-            + (suggestion.isEmpty() ? " (known: all, " + String.join(", ", ALL_EVENTS) + ")" : suggestion));
+        throw new CommandFailure(
+            ExitCodes.USAGE,
+            "--events: the server sends no event '"
+                + name
+                + "'"
+                + (suggestion.isEmpty()
+                    ? " (known: all, " + String.join(", ", ALL_EVENTS) + ")"
+                    : suggestion));
       }
     }
     if (wanted.isEmpty()) {
       throw new CommandFailure(ExitCodes.USAGE, "--events: name at least one event");
     }
-    ClientOptions options = connection.clientOptions(limit != null && limit.compareTo(ClientOptions.DEFAULT_CONNECT_TIMEOUT) < 0 ? limit : ClientOptions.DEFAULT_CONNECT_TIMEOUT);
+    ClientOptions options =
+        connection.clientOptions(
+            limit != null && limit.compareTo(ClientOptions.DEFAULT_CONNECT_TIMEOUT) < 0
+                ? limit
+                : ClientOptions.DEFAULT_CONNECT_TIMEOUT);
     String who = connection.userId() != null ? connection.userId() : "the token's user";
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     CompletableFuture<Integer> done = new CompletableFuture<>();
-    java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger seen =
+        new java.util.concurrent.atomic.AtomicInteger();
 
     SocketClient.Listener listener =
         new SocketClient.Listener() {
           @Override
           public void onConnect(SocketClient.Connected c) {
             if (!c.reconnect()) {
-              status("listening as " + who + " on " + options.url() + " for " + String.join(",", wanted)
-                  + (count != null ? " (" + count + " event" + (count == 1 ? "" : "s") + ")" : ""));
+              status(
+                  "listening as "
+                      + who
+                      + " on "
+                      + options.url()
+                      + " for "
+                      + String.join(",", wanted)
+                      + (count != null
+                          ? " (" + count + " event" + (count == 1 ? "" : "s") + ")"
+                          : ""));
             } else {
-              status("connected again" + (c.recovered() ? " (session recovered)" : " (new session)"));
+              status(
+                  "connected again" + (c.recovered() ? " (session recovered)" : " (new session)"));
             }
           }
 
@@ -118,7 +159,9 @@ public final class ListenCommand implements Callable<Integer> {
             if (willReconnect) {
               status("connection lost (" + reason + "); reconnecting");
             } else if (!done.isDone()) {
-              done.completeExceptionally(new ClientException(ClientException.Kind.CLOSED, "the server ended the connection"));
+              done.completeExceptionally(
+                  new ClientException(
+                      ClientException.Kind.CLOSED, "the server ended the connection"));
             }
           }
 
@@ -159,10 +202,13 @@ public final class ListenCommand implements Callable<Integer> {
       } catch (ExecutionException e) {
         throw connection.failure(e);
       } catch (TimeoutException e) {
-        throw new CommandFailure(ExitCodes.UNAVAILABLE, "timed out: no answer from " + options.url());
+        throw new CommandFailure(
+            ExitCodes.UNAVAILABLE, "timed out: no answer from " + options.url());
       }
       try {
-        return limit == null ? done.get() : done.get(SendCommand.remaining(deadline), TimeUnit.NANOSECONDS);
+        return limit == null
+            ? done.get()
+            : done.get(SendCommand.remaining(deadline), TimeUnit.NANOSECONDS);
       } catch (ExecutionException e) {
         throw connection.failure(e);
       } catch (TimeoutException e) {
@@ -170,8 +216,16 @@ public final class ListenCommand implements Callable<Integer> {
           return ExitCodes.OK; // listened for --timeout
         }
         int got = seen.get();
-        throw new CommandFailure(ExitCodes.UNAVAILABLE,
-            "timed out: " + got + " of " + count + " event" + (count == 1 ? "" : "s") + " within " + Durations.format(limit));
+        throw new CommandFailure(
+            ExitCodes.UNAVAILABLE,
+            "timed out: "
+                + got
+                + " of "
+                + count
+                + " event"
+                + (count == 1 ? "" : "s")
+                + " within "
+                + Durations.format(limit));
       }
     }
   }

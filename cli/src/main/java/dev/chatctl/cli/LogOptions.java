@@ -14,21 +14,33 @@ import picocli.CommandLine.Option;
  */
 final class LogOptions {
   /** The log formats. */
-  enum Format { text, json }
+  enum Format {
+    text,
+    json
+  }
 
-  @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "${env:CHATCTL_LOG_FORMAT:-text}",
-      description = "${COMPLETION-CANDIDATES}: human lines, or JSON lines for a log collector (CHATCTL_LOG_FORMAT, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      defaultValue = "${env:CHATCTL_LOG_FORMAT:-text}",
+      description =
+          "${COMPLETION-CANDIDATES}: human lines, or JSON lines for a log collector (CHATCTL_LOG_FORMAT, default ${DEFAULT-VALUE}).")
   Format format;
 
-  @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "${env:CHATCTL_LOG_LEVEL:-INFO}",
-      description = "ERROR, WARN, INFO or DEBUG; DEBUG shows every connection and refusal (CHATCTL_LOG_LEVEL, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--log-level",
+      paramLabel = "LEVEL",
+      defaultValue = "${env:CHATCTL_LOG_LEVEL:-INFO}",
+      description =
+          "ERROR, WARN, INFO or DEBUG; DEBUG shows every connection and refusal (CHATCTL_LOG_LEVEL, default ${DEFAULT-VALUE}).")
   String level;
 
   /** Configures logging before the first line is logged. */
   void apply() {
     Level chosen = Level.toLevel(level, null);
     if (chosen == null) {
-      throw new CommandFailure(ExitCodes.USAGE, "--log-level must be ERROR, WARN, INFO or DEBUG, not '" + level + "'");
+      throw new CommandFailure(
+          ExitCodes.USAGE, "--log-level must be ERROR, WARN, INFO or DEBUG, not '" + level + "'");
     }
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     if (format == Format.json) {

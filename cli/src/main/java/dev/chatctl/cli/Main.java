@@ -23,7 +23,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     name = "chatctl",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "A Socket.IO chat server, drop-in for a Next.js chat app's Node.js server, with a terminal client, script commands, admin commands and a load generator.",
+    description =
+        "A Socket.IO chat server, drop-in for a Next.js chat app's Node.js server, with a terminal client, script commands, admin commands and a load generator.",
     footer = {"%nExamples:", "  chatctl serve", "  chatctl connect --user alice", ExitCodes.FOOTER})
 public final class Main extends GroupCommand {
 
@@ -71,10 +72,17 @@ public final class Main extends GroupCommand {
     return commandLine(null);
   }
 
-  /** The command line for arguments that start with {@code first}: only that subcommand when it names one. */
+  /**
+   * The command line for arguments that start with {@code first}: only that subcommand when it
+   * names one.
+   */
   static CommandLine commandLine(String first) {
     CommandLine cli = new CommandLine(new Main());
-    boolean one = first != null && COMMANDS.containsKey(first) && !first.equals("help") && !first.equals("completion");
+    boolean one =
+        first != null
+            && COMMANDS.containsKey(first)
+            && !first.equals("help")
+            && !first.equals("completion");
     for (Map.Entry<String, Class<?>> command : COMMANDS.entrySet()) {
       if (!one || command.getKey().equals(first)) {
         cli.addSubcommand(command.getKey(), command.getValue());
@@ -93,14 +101,24 @@ public final class Main extends GroupCommand {
             return failure.exitCode();
           }
           LoggerFactory.getLogger(Main.class).debug("unexpected error", e);
-          commandLine.getErr().println("chatctl: unexpected error: " + e + " (CHATCTL_LOG_LEVEL=DEBUG shows more)");
+          commandLine
+              .getErr()
+              .println("chatctl: unexpected error: " + e + " (CHATCTL_LOG_LEVEL=DEBUG shows more)");
           return ExitCodes.SOFTWARE;
         });
-    cli.setParameterExceptionHandler((e, args) -> {
-      CommandLine command = e.getCommandLine();
-      command.getErr().println("chatctl: " + usageError(e) + "; see `" + command.getCommandSpec().qualifiedName() + " --help`");
-      return ExitCodes.USAGE;
-    });
+    cli.setParameterExceptionHandler(
+        (e, args) -> {
+          CommandLine command = e.getCommandLine();
+          command
+              .getErr()
+              .println(
+                  "chatctl: "
+                      + usageError(e)
+                      + "; see `"
+                      + command.getCommandSpec().qualifiedName()
+                      + " --help`");
+          return ExitCodes.USAGE;
+        });
     return cli;
   }
 
@@ -120,10 +138,14 @@ public final class Main extends GroupCommand {
     CommandLine command = e.getCommandLine();
     ParseResult parsed = command.getParseResult();
     List<String> unmatched =
-        e instanceof UnmatchedArgumentException u ? u.getUnmatched() : parsed != null ? parsed.unmatched() : List.of();
+        e instanceof UnmatchedArgumentException u
+            ? u.getUnmatched()
+            : parsed != null ? parsed.unmatched() : List.of();
     if (unmatched.isEmpty()) {
       String message = e.getMessage();
-      return message.isEmpty() ? message : Character.toLowerCase(message.charAt(0)) + message.substring(1);
+      return message.isEmpty()
+          ? message
+          : Character.toLowerCase(message.charAt(0)) + message.substring(1);
     }
     String first = unmatched.get(0);
     CommandSpec spec = command.getCommandSpec();
@@ -136,7 +158,10 @@ public final class Main extends GroupCommand {
     if (!command.getSubcommands().isEmpty()) {
       String commands = String.join(", ", command.getSubcommands().keySet());
       String suggestion = Suggestions.didYouMean(first, command.getSubcommands().keySet());
-      return "unknown command '" + first + "'" + (suggestion.isEmpty() ? " (commands: " + commands + ")" : suggestion);
+      return "unknown command '"
+          + first
+          + "'"
+          + (suggestion.isEmpty() ? " (commands: " + commands + ")" : suggestion);
     }
     return "unexpected argument '" + first + "'";
   }
@@ -145,7 +170,10 @@ public final class Main extends GroupCommand {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"chatctl " + BuildInfo.version(), "Java " + Runtime.version() + " (" + System.getProperty("java.vendor", "?") + ")"};
+      return new String[] {
+        "chatctl " + BuildInfo.version(),
+        "Java " + Runtime.version() + " (" + System.getProperty("java.vendor", "?") + ")"
+      };
     }
   }
 }

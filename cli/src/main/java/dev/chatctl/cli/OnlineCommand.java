@@ -22,8 +22,14 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "online",
     mixinStandardHelpOptions = true,
-    description = "Prints the ids of the users online now, one per line, sorted (status:request); the list includes the user this command connects as.",
-    footer = {"%nExamples:", "  chatctl online --user ops", "  CHATCTL_URL=http://chat.internal:3001 chatctl online --user ops --json", ExitCodes.FOOTER})
+    description =
+        "Prints the ids of the users online now, one per line, sorted (status:request); the list includes the user this command connects as.",
+    footer = {
+      "%nExamples:",
+      "  chatctl online --user ops",
+      "  CHATCTL_URL=http://chat.internal:3001 chatctl online --user ops --json",
+      ExitCodes.FOOTER
+    })
 public final class OnlineCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -33,8 +39,13 @@ public final class OnlineCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON array instead.")
   boolean json;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = PositiveDuration.class,
-      description = "Longest wait for the connect and the answer together (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      defaultValue = "10s",
+      converter = PositiveDuration.class,
+      description =
+          "Longest wait for the connect and the answer together (default ${DEFAULT-VALUE}).")
   Duration timeout;
 
   @Override
@@ -50,7 +61,9 @@ public final class OnlineCommand implements Callable<Integer> {
       } catch (ExecutionException e) {
         throw connection.failure(e);
       } catch (TimeoutException e) {
-        throw new CommandFailure(ExitCodes.UNAVAILABLE, "timed out: no answer from " + options.url() + " within " + Durations.format(limit));
+        throw new CommandFailure(
+            ExitCodes.UNAVAILABLE,
+            "timed out: no answer from " + options.url() + " within " + Durations.format(limit));
       }
       List<String> sorted = online.stream().sorted().toList();
       PrintWriter out = spec.commandLine().getOut();

@@ -13,12 +13,18 @@ import picocli.CommandLine.Option;
  */
 public final class SecretOptions {
 
-  @Option(names = "--secret", paramLabel = "SECRET",
-      description = "The server's NEXTAUTH_SECRET, to mint tokens with (else NEXTAUTH_SECRET, AUTH_SECRET, else the development secret).")
+  @Option(
+      names = "--secret",
+      paramLabel = "SECRET",
+      description =
+          "The server's NEXTAUTH_SECRET, to mint tokens with (else NEXTAUTH_SECRET, AUTH_SECRET, else the development secret).")
   String secret;
 
-  @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "The server's --data-dir, when it was given one: the development secret is there (CHATCTL_DATA_DIR).")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "The server's --data-dir, when it was given one: the development secret is there (CHATCTL_DATA_DIR).")
   String dataDir;
 
   /** The settings these flags and the environment make. */
@@ -39,7 +45,10 @@ public final class SecretOptions {
    * secret the client used, and how to use the server's instead.
    */
   public static String mismatchHint(Secret secret) {
-    return "the token was signed with " + secret.source() + "; if the server uses another secret, pass it with --secret or"
-        + " NEXTAUTH_SECRET" + (secret.development() ? ", or --data-dir with the server's data directory" : "");
+    return "the token was signed with "
+        + secret.source()
+        + "; if the server uses another secret, pass it with --secret or"
+        + " NEXTAUTH_SECRET"
+        + (secret.development() ? ", or --data-dir with the server's data directory" : "");
   }
 }

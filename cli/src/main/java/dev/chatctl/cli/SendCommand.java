@@ -40,21 +40,37 @@ public final class SendCommand implements Callable<Integer> {
 
   @Mixin ConnectionOptions connection;
 
-  @Option(names = "--to", required = true, paramLabel = "USER", description = "The recipient's user id.")
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "USER",
+      description = "The recipient's user id.")
   String to;
 
-  @Option(names = "--text", required = true, paramLabel = "TEXT", description = "The message; - reads it from standard input.")
+  @Option(
+      names = "--text",
+      required = true,
+      paramLabel = "TEXT",
+      description = "The message; - reads it from standard input.")
   String text;
 
   @Option(names = "--session", paramLabel = "ID", description = "The message's sessionId.")
   String session;
 
-  @Option(names = "--client-message-id", paramLabel = "ID",
-      description = "The clientMessageId (default: a new UUID); a retry with the same id is stored once.")
+  @Option(
+      names = "--client-message-id",
+      paramLabel = "ID",
+      description =
+          "The clientMessageId (default: a new UUID); a retry with the same id is stored once.")
   String clientMessageId;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = PositiveDuration.class,
-      description = "Longest wait for the connect and message:sent together (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      defaultValue = "10s",
+      converter = PositiveDuration.class,
+      description =
+          "Longest wait for the connect and message:sent together (default ${DEFAULT-VALUE}).")
   Duration timeout;
 
   @Override
@@ -65,7 +81,8 @@ public final class SendCommand implements Callable<Integer> {
       try {
         content = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
       } catch (IOException e) {
-        throw new CommandFailure(ExitCodes.USAGE, "cannot read the message from standard input: " + e.getMessage());
+        throw new CommandFailure(
+            ExitCodes.USAGE, "cannot read the message from standard input: " + e.getMessage());
       }
     }
     ClientOptions options = connection.clientOptions(limit);
@@ -75,11 +92,15 @@ public final class SendCommand implements Callable<Integer> {
       Message stored;
       try {
         chat.connect().get(remaining(deadline), TimeUnit.NANOSECONDS);
-        stored = chat.send(new ChatClient.Outgoing(to, content, session, id)).get(remaining(deadline), TimeUnit.NANOSECONDS);
+        stored =
+            chat.send(new ChatClient.Outgoing(to, content, session, id))
+                .get(remaining(deadline), TimeUnit.NANOSECONDS);
       } catch (ExecutionException e) {
         throw connection.failure(e);
       } catch (TimeoutException e) {
-        throw new CommandFailure(ExitCodes.UNAVAILABLE, "timed out: no answer from " + options.url() + " within " + Durations.format(limit));
+        throw new CommandFailure(
+            ExitCodes.UNAVAILABLE,
+            "timed out: no answer from " + options.url() + " within " + Durations.format(limit));
       }
       spec.commandLine().getOut().println(Json.write(stored));
       spec.commandLine().getOut().flush();

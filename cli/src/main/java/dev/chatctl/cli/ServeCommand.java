@@ -41,67 +41,139 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Mixin LogOptions logging;
 
-  @Option(names = "--secret", paramLabel = "SECRET",
-      description = "The app's NEXTAUTH_SECRET, which keys every token (else NEXTAUTH_SECRET, AUTH_SECRET, else the development secret).")
+  @Option(
+      names = "--secret",
+      paramLabel = "SECRET",
+      description =
+          "The app's NEXTAUTH_SECRET, which keys every token (else NEXTAUTH_SECRET, AUTH_SECRET, else the development secret).")
   String secret;
 
-  @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "Listen port (WS_PORT, default 3001).")
+  @Option(
+      names = {"-p", "--port"},
+      paramLabel = "PORT",
+      description = "Listen port (WS_PORT, default 3001).")
   Integer port;
 
-  @Option(names = "--host", paramLabel = "HOST", description = "Interface to listen on (HOST, default 0.0.0.0).")
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      description = "Interface to listen on (HOST, default 0.0.0.0).")
   String host;
 
-  @Option(names = "--cors-origin", paramLabel = "ORIGIN", split = ",", description = "Allowed browser origin, repeatable (CORS_ORIGINS).")
+  @Option(
+      names = "--cors-origin",
+      paramLabel = "ORIGIN",
+      split = ",",
+      description = "Allowed browser origin, repeatable (CORS_ORIGINS).")
   List<String> corsOrigins = List.of();
 
-  @Option(names = "--nextauth-url", paramLabel = "URL", description = "The app's URL; its origin is allowed (NEXTAUTH_URL).")
+  @Option(
+      names = "--nextauth-url",
+      paramLabel = "URL",
+      description = "The app's URL; its origin is allowed (NEXTAUTH_URL).")
   String nextAuthUrl;
 
-  @Option(names = "--max-message-length", paramLabel = "N", description = "Longest message after trimming, in UTF-16 units (MAX_MESSAGE_LENGTH, default 4000).")
+  @Option(
+      names = "--max-message-length",
+      paramLabel = "N",
+      description =
+          "Longest message after trimming, in UTF-16 units (MAX_MESSAGE_LENGTH, default 4000).")
   Integer maxMessageLength;
 
-  @Option(names = "--recovery-window", paramLabel = "DURATION", converter = AnyDuration.class,
-      description = "How long a dropped session can be recovered: 90s, 30m, 24h (RECOVERY_WINDOW, default 24h).")
+  @Option(
+      names = "--recovery-window",
+      paramLabel = "DURATION",
+      converter = AnyDuration.class,
+      description =
+          "How long a dropped session can be recovered: 90s, 30m, 24h (RECOVERY_WINDOW, default 24h).")
   Duration recoveryWindow;
 
-  @Option(names = "--dev",
-      description = "Development mode, through the ./chatctl launcher: rebuilds and restarts when a source changes, human logs.")
+  @Option(
+      names = "--dev",
+      description =
+          "Development mode, through the ./chatctl launcher: rebuilds and restarts when a source changes, human logs.")
   boolean dev;
 
-  @Option(names = "--headers-timeout", paramLabel = "DURATION", converter = AnyDuration.class, description = "Time for a request's headers, from its first byte (HEADERS_TIMEOUT, default 30s).")
+  @Option(
+      names = "--headers-timeout",
+      paramLabel = "DURATION",
+      converter = AnyDuration.class,
+      description =
+          "Time for a request's headers, from its first byte (HEADERS_TIMEOUT, default 30s).")
   Duration headersTimeout;
 
-  @Option(names = "--idle-connection-timeout", paramLabel = "DURATION", converter = AnyDuration.class, description = "Time a connection may stay open without a request (IDLE_CONNECTION_TIMEOUT, default 30s).")
+  @Option(
+      names = "--idle-connection-timeout",
+      paramLabel = "DURATION",
+      converter = AnyDuration.class,
+      description =
+          "Time a connection may stay open without a request (IDLE_CONNECTION_TIMEOUT, default 30s).")
   Duration idleConnectionTimeout;
 
-  @Option(names = "--request-timeout", paramLabel = "DURATION", converter = AnyDuration.class, description = "Time for a request's body once its headers are in (REQUEST_TIMEOUT, default 120s).")
+  @Option(
+      names = "--request-timeout",
+      paramLabel = "DURATION",
+      converter = AnyDuration.class,
+      description =
+          "Time for a request's body once its headers are in (REQUEST_TIMEOUT, default 120s).")
   Duration requestTimeout;
 
-  @Option(names = "--max-connections", paramLabel = "N", description = "Open connections at most (MAX_CONNECTIONS, default 90%% of the open-file limit).")
+  @Option(
+      names = "--max-connections",
+      paramLabel = "N",
+      description =
+          "Open connections at most (MAX_CONNECTIONS, default 90%% of the open-file limit).")
   Integer maxConnections;
 
-  @Option(names = "--max-connections-per-ip", paramLabel = "N", description = "Open connections from one client address at most, 0: no limit; loopback is exempt (MAX_CONNECTIONS_PER_IP, default 1000).")
+  @Option(
+      names = "--max-connections-per-ip",
+      paramLabel = "N",
+      description =
+          "Open connections from one client address at most, 0: no limit; loopback is exempt (MAX_CONNECTIONS_PER_IP, default 1000).")
   Integer maxConnectionsPerIp;
 
-  @Option(names = "--max-heap", paramLabel = "SIZE", description = "Heap ceiling: 256m, 2g (CHATCTL_MAX_HEAP, default 512m); applied by the ./chatctl launcher, which starts the JVM.")
+  @Option(
+      names = "--max-heap",
+      paramLabel = "SIZE",
+      description =
+          "Heap ceiling: 256m, 2g (CHATCTL_MAX_HEAP, default 512m); applied by the ./chatctl launcher, which starts the JVM.")
   String maxHeap;
 
-  @Option(names = "--message-rate-limit", paramLabel = "N", description = "message:send per second per user, 0 for no limit (MESSAGE_RATE_LIMIT, default 20).")
+  @Option(
+      names = "--message-rate-limit",
+      paramLabel = "N",
+      description =
+          "message:send per second per user, 0 for no limit (MESSAGE_RATE_LIMIT, default 20).")
   Integer messageRateLimit;
 
-  @Option(names = "--message-rate-burst", paramLabel = "N", description = "Sends a user may make at once before the rate applies (MESSAGE_RATE_BURST, default 100).")
+  @Option(
+      names = "--message-rate-burst",
+      paramLabel = "N",
+      description =
+          "Sends a user may make at once before the rate applies (MESSAGE_RATE_BURST, default 100).")
   Integer messageRateBurst;
 
-  @Option(names = "--max-in-flight", paramLabel = "N", description = "Requests a socket may have unanswered before it is not read (MAX_IN_FLIGHT, default 64).")
+  @Option(
+      names = "--max-in-flight",
+      paramLabel = "N",
+      description =
+          "Requests a socket may have unanswered before it is not read (MAX_IN_FLIGHT, default 64).")
   Integer maxInFlight;
 
-  @Option(names = "--store-timeout", paramLabel = "DURATION", converter = AnyDuration.class, description = "How long a request waits for the database before UNAVAILABLE (STORE_TIMEOUT, default 5s).")
+  @Option(
+      names = "--store-timeout",
+      paramLabel = "DURATION",
+      converter = AnyDuration.class,
+      description =
+          "How long a request waits for the database before UNAVAILABLE (STORE_TIMEOUT, default 5s).")
   Duration storeTimeout;
 
   @Override
   public Integer call() throws InterruptedException {
     if (dev) {
-      throw new CommandFailure(ExitCodes.USAGE, "--dev rebuilds from the sources: run it as ./chatctl serve --dev from the repository");
+      throw new CommandFailure(
+          ExitCodes.USAGE,
+          "--dev rebuilds from the sources: run it as ./chatctl serve --dev from the repository");
     }
     logging.apply();
     Main.bridgeJulToSlf4j();
@@ -134,9 +206,10 @@ public final class ServeCommand implements Callable<Integer> {
     for (String signal : new String[] {"INT", "TERM"}) {
       Signal.handle(new Signal(signal), s -> stopRequested.countDown());
     }
-    DataDirectory held = config.database().kind() == DatabaseUrl.Kind.H2 && all.get("DATABASE_URL") == null
-        ? DataDirectory.lock(config.dataDirectory())
-        : null;
+    DataDirectory held =
+        config.database().kind() == DatabaseUrl.Kind.H2 && all.get("DATABASE_URL") == null
+            ? DataDirectory.lock(config.dataDirectory())
+            : null;
     try {
       ChatServer server = ChatServer.start(config);
       log.info("heap ceiling {} MB (CHATCTL_MAX_HEAP)", Runtime.getRuntime().maxMemory() >> 20);

@@ -1,11 +1,11 @@
 package dev.chatctl.cli;
 
-import dev.chatctl.util.Durations;
-import java.time.Duration;
 import dev.chatctl.server.config.DatabaseUrl;
+import dev.chatctl.util.Durations;
 import dev.chatctl.util.Secret;
 import dev.chatctl.util.Settings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,14 +18,28 @@ import picocli.CommandLine.Option;
 public final class SettingsOptions {
   /** The flags whose names are not the setting's key in kebab case, for messages that name them. */
   static final Map<String, String> FLAG_NAMES =
-      Map.of("NEXTAUTH_SECRET", "--secret", "WS_PORT", "--port", "CHATCTL_DATA_DIR", "--data-dir", "CORS_ORIGINS", "--cors-origin");
+      Map.of(
+          "NEXTAUTH_SECRET",
+          "--secret",
+          "WS_PORT",
+          "--port",
+          "CHATCTL_DATA_DIR",
+          "--data-dir",
+          "CORS_ORIGINS",
+          "--cors-origin");
 
-  @Option(names = "--database-url", paramLabel = "URL",
-      description = "Database (DATABASE_URL): postgresql://USER:PASS@HOST:5432/DB?schema=public or a jdbc: URL; unset: the embedded file in the data directory.")
+  @Option(
+      names = "--database-url",
+      paramLabel = "URL",
+      description =
+          "Database (DATABASE_URL): postgresql://USER:PASS@HOST:5432/DB?schema=public or a jdbc: URL; unset: the embedded file in the data directory.")
   String databaseUrl;
 
-  @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "Where the embedded database lives (CHATCTL_DATA_DIR, default ./data); also holds the development secret when set.")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "Where the embedded database lives (CHATCTL_DATA_DIR, default ./data); also holds the development secret when set.")
   String dataDir;
 
   /** The flags as settings keys. */
@@ -40,7 +54,9 @@ public final class SettingsOptions {
   DatabaseUrl database() {
     Settings s = settings(Map.of());
     String url = s.get("DATABASE_URL");
-    return url == null ? DatabaseUrl.embedded(DataDirectory.prepare(dataDir(s))) : DatabaseUrl.parse(url);
+    return url == null
+        ? DatabaseUrl.embedded(DataDirectory.prepare(dataDir(s)))
+        : DatabaseUrl.parse(url);
   }
 
   /** CHATCTL_DATA_DIR, default ./data: the embedded database. */

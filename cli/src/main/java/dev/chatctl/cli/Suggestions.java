@@ -8,7 +8,10 @@ import java.util.List;
 final class Suggestions {
   private Suggestions() {}
 
-  /** The candidates closest to {@code typed} (by edits, or that it starts), when within a few edits; at most three. */
+  /**
+   * The candidates closest to {@code typed} (by edits, or that it starts), when within a few edits;
+   * at most three.
+   */
   static List<String> closest(String typed, Collection<String> candidates) {
     String t = typed.toLowerCase();
     int limit = Math.max(2, t.length() / 3);

@@ -27,13 +27,21 @@ import picocli.CommandLine.Spec;
 public final class TokenCommand implements Callable<Integer> {
 
   /** The kinds of token chatctl serve accepts. */
-  enum Format { jws, nextauth, authjs }
+  enum Format {
+    jws,
+    nextauth,
+    authjs
+  }
 
   @Spec CommandSpec spec;
 
   @Mixin SecretOptions secret;
 
-  @Option(names = {"-u", "--user"}, required = true, paramLabel = "ID", description = "The user id (the token's sub).")
+  @Option(
+      names = {"-u", "--user"},
+      required = true,
+      paramLabel = "ID",
+      description = "The user id (the token's sub).")
   String user;
 
   @Option(names = "--name", paramLabel = "NAME", description = "Display name claim.")
@@ -45,23 +53,42 @@ public final class TokenCommand implements Callable<Integer> {
   @Option(names = "--picture", paramLabel = "URL", description = "Picture URL claim.")
   String picture;
 
-  @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "1h", converter = PositiveDuration.class,
+  @Option(
+      names = "--ttl",
+      paramLabel = "DURATION",
+      defaultValue = "1h",
+      converter = PositiveDuration.class,
       description = "Lifetime: 90s, 30m, 1h, 30d (default ${DEFAULT-VALUE}).")
   Duration ttl;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "jws",
-      description = "${COMPLETION-CANDIDATES}: HS256 JWS (default), NextAuth v4 or Auth.js v5 session token.")
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      defaultValue = "jws",
+      description =
+          "${COMPLETION-CANDIDATES}: HS256 JWS (default), NextAuth v4 or Auth.js v5 session token.")
   Format format;
 
-  @Option(names = "--cookie-name", paramLabel = "NAME", defaultValue = SessionKeys.AUTHJS_COOKIE,
-      description = "With --format authjs: the cookie it is for, its salt (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--cookie-name",
+      paramLabel = "NAME",
+      defaultValue = SessionKeys.AUTHJS_COOKIE,
+      description =
+          "With --format authjs: the cookie it is for, its salt (default ${DEFAULT-VALUE}).")
   String cookieName;
 
   @Override
   public Integer call() {
     UserIds.check("--user", user);
-    if (format == Format.authjs && !cookieName.equals(SessionKeys.AUTHJS_COOKIE) && !cookieName.equals(SessionKeys.AUTHJS_SECURE_COOKIE)) {
-      throw new CommandFailure(ExitCodes.USAGE, "--cookie-name must be " + SessionKeys.AUTHJS_COOKIE + " or " + SessionKeys.AUTHJS_SECURE_COOKIE);
+    if (format == Format.authjs
+        && !cookieName.equals(SessionKeys.AUTHJS_COOKIE)
+        && !cookieName.equals(SessionKeys.AUTHJS_SECURE_COOKIE)) {
+      throw new CommandFailure(
+          ExitCodes.USAGE,
+          "--cookie-name must be "
+              + SessionKeys.AUTHJS_COOKIE
+              + " or "
+              + SessionKeys.AUTHJS_SECURE_COOKIE);
     }
     Secret key = secret.resolve(true);
     if (key.warning() != null) {

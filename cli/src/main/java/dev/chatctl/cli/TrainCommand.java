@@ -37,13 +37,20 @@ import picocli.CommandLine.Parameters;
  * jar: {@code serve} serves while a child sends; {@code client} runs token, send, online and listen
  * in this JVM against a child server.
  */
-@Command(name = "train", hidden = true, description = "The training runs of the start-up caches (the launcher runs them).")
+@Command(
+    name = "train",
+    hidden = true,
+    description = "The training runs of the start-up caches (the launcher runs them).")
 public final class TrainCommand implements Callable<Integer> {
   private static final String SECRET = "training-secret-of-the-start-up-cache";
-  private static final Pattern LISTENING = Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+)");
+  private static final Pattern LISTENING =
+      Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+)");
 
   /** Which cache a run trains. */
-  enum Side { serve, client }
+  enum Side {
+    serve,
+    client
+  }
 
   @Parameters(paramLabel = "SIDE", description = "${COMPLETION-CANDIDATES}")
   Side side;
@@ -66,14 +73,28 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   private static void serve(Path dir) throws Exception {
-    ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("dev.chatctl").setLevel(Level.WARN);
+    ((LoggerContext) LoggerFactory.getILoggerFactory())
+        .getLogger("dev.chatctl")
+        .setLevel(Level.WARN);
     Main.bridgeJulToSlf4j();
-    Settings settings = Settings.of(
-        Map.of("NEXTAUTH_SECRET", SECRET, "CHATCTL_DATA_DIR", dir.toString(), "WS_PORT", "0", "HOST", "127.0.0.1"), Map.of());
+    Settings settings =
+        Settings.of(
+            Map.of(
+                "NEXTAUTH_SECRET",
+                SECRET,
+                "CHATCTL_DATA_DIR",
+                dir.toString(),
+                "WS_PORT",
+                "0",
+                "HOST",
+                "127.0.0.1"),
+            Map.of());
     try (ChatServer server = ChatServer.start(ServerConfig.from(settings))) {
       String url = server.url();
-      String token = new TokenMinter(SECRET).issue("train", null, null, null, Duration.ofMinutes(5));
-      child("send", "--url", url, "--token", token, "--to", "train", "--text", "training").waitFor(60, TimeUnit.SECONDS);
+      String token =
+          new TokenMinter(SECRET).issue("train", null, null, null, Duration.ofMinutes(5));
+      child("send", "--url", url, "--token", token, "--to", "train", "--text", "training")
+          .waitFor(60, TimeUnit.SECONDS);
       child("online", "--url", url, "--token", token).waitFor(60, TimeUnit.SECONDS);
     }
   }
@@ -83,8 +104,20 @@ public final class TrainCommand implements Callable<Integer> {
       quietly(command, "--help");
     }
     quietly("token", "--user", "train", "--secret", SECRET);
-    Process server = child("serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dir.toString(), "--secret", SECRET);
-    try (BufferedReader log = new BufferedReader(new InputStreamReader(server.getErrorStream(), StandardCharsets.UTF_8))) {
+    Process server =
+        child(
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--data-dir",
+            dir.toString(),
+            "--secret",
+            SECRET);
+    try (BufferedReader log =
+        new BufferedReader(
+            new InputStreamReader(server.getErrorStream(), StandardCharsets.UTF_8))) {
       String url = null;
       for (String line = log.readLine(); line != null && url == null; line = log.readLine()) {
         Matcher m = LISTENING.matcher(line);
@@ -93,9 +126,30 @@ public final class TrainCommand implements Callable<Integer> {
       if (url == null) {
         return;
       }
-      quietly("send", "--url", url, "--user", "train", "--secret", SECRET, "--to", "train", "--text", "training");
+      quietly(
+          "send",
+          "--url",
+          url,
+          "--user",
+          "train",
+          "--secret",
+          SECRET,
+          "--to",
+          "train",
+          "--text",
+          "training");
       quietly("online", "--url", url, "--user", "train", "--secret", SECRET);
-      quietly("listen", "--url", url, "--user", "train", "--secret", SECRET, "--timeout", "200ms", "--quiet");
+      quietly(
+          "listen",
+          "--url",
+          url,
+          "--user",
+          "train",
+          "--secret",
+          SECRET,
+          "--timeout",
+          "200ms",
+          "--quiet");
     } finally {
       server.destroy();
       server.waitFor(30, TimeUnit.SECONDS);
@@ -107,7 +161,9 @@ public final class TrainCommand implements Callable<Integer> {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("-jar");
-    command.add(Path.of(TrainCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+    command.add(
+        Path.of(TrainCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .toString());
     command.addAll(List.of(args));
     return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
   }

@@ -14,12 +14,16 @@ final class UserIds {
   static String check(String option, String id) {
     String label = option == null ? "" : option + ": ";
     if (id.isEmpty() || id.length() > ClientEvents.MAX_ID_LENGTH) {
-      throw new CommandFailure(ExitCodes.USAGE, label + "a user id is 1 to " + ClientEvents.MAX_ID_LENGTH + " characters");
+      throw new CommandFailure(
+          ExitCodes.USAGE,
+          label + "a user id is 1 to " + ClientEvents.MAX_ID_LENGTH + " characters");
     }
     for (int i = 0; i < id.length(); i++) {
       char c = id.charAt(i);
       if (Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c)) {
-        throw new CommandFailure(ExitCodes.USAGE, label + "a user id has no spaces or control characters: '" + id + "' (quote mistake?)");
+        throw new CommandFailure(
+            ExitCodes.USAGE,
+            label + "a user id has no spaces or control characters: '" + id + "' (quote mistake?)");
       }
     }
     return id;

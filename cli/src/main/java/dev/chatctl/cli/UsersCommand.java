@@ -20,8 +20,14 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "users",
     mixinStandardHelpOptions = true,
-    description = "The user directory, on serve's database (users are also added when they first connect).",
-    footer = {"%nExamples:", "  chatctl users add bob --name Bob", "  chatctl users list --json", ExitCodes.FOOTER},
+    description =
+        "The user directory, on serve's database (users are also added when they first connect).",
+    footer = {
+      "%nExamples:",
+      "  chatctl users add bob --name Bob",
+      "  chatctl users list --json",
+      ExitCodes.FOOTER
+    },
     subcommands = {UsersCommand.Add.class, UsersCommand.List.class})
 public final class UsersCommand extends GroupCommand {
 
@@ -35,26 +41,37 @@ public final class UsersCommand extends GroupCommand {
       name = "add",
       mixinStandardHelpOptions = true,
       description = "Adds a user, or updates their name and email.",
-      footer = {"%nExamples:", "  chatctl users add bob --name Bob --email bob@example.com", ExitCodes.FOOTER})
+      footer = {
+        "%nExamples:",
+        "  chatctl users add bob --name Bob --email bob@example.com",
+        ExitCodes.FOOTER
+      })
   static final class Add implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Mixin SettingsOptions settings;
 
-    @Parameters(index = "0", paramLabel = "ID", description = "The user id (what tokens carry as sub).")
+    @Parameters(
+        index = "0",
+        paramLabel = "ID",
+        description = "The user id (what tokens carry as sub).")
     String id;
 
     @Option(names = "--name", paramLabel = "NAME", description = "Display name.")
     String name;
 
-    @Option(names = "--email", paramLabel = "EMAIL", description = "Email (never listed to other users).")
+    @Option(
+        names = "--email",
+        paramLabel = "EMAIL",
+        description = "Email (never listed to other users).")
     String email;
 
     @Override
     public Integer call() {
       UserIds.check(null, id);
       try (Database db = open(settings)) {
-        UserRecord user = UserStore.add(db.dsl(), id, name, email, OffsetDateTime.now(ZoneOffset.UTC));
+        UserRecord user =
+            UserStore.add(db.dsl(), id, name, email, OffsetDateTime.now(ZoneOffset.UTC));
         PrintWriter out = spec.commandLine().getOut();
         out.println("added " + user.id() + (user.name() != null ? " (" + user.name() + ")" : ""));
         out.flush();
@@ -76,7 +93,11 @@ public final class UsersCommand extends GroupCommand {
     @Option(names = "--json", description = "One JSON object per line.")
     boolean json;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "1000", description = "At most this many (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        defaultValue = "1000",
+        description = "At most this many (default ${DEFAULT-VALUE}).")
     int limit;
 
     @Override
@@ -89,7 +110,9 @@ public final class UsersCommand extends GroupCommand {
         java.util.List<UserRecord> users = UserStore.all(db.dsl(), limit);
         if (json) {
           for (UserRecord u : users) {
-            out.println(Json.write(new UserLine(u.id(), u.name(), u.email(), u.image(), Wire.iso(u.createdAt()))));
+            out.println(
+                Json.write(
+                    new UserLine(u.id(), u.name(), u.email(), u.image(), Wire.iso(u.createdAt()))));
           }
         } else {
           out.printf("%-30s %-24s %s%n", "ID", "NAME", "EMAIL");
@@ -98,7 +121,12 @@ public final class UsersCommand extends GroupCommand {
           }
           int total = users.size() < limit ? users.size() : UserStore.count(db.dsl());
           boolean cut = total > users.size();
-          out.println((cut ? users.size() + " of " : "") + total + " user" + (total == 1 ? "" : "s") + (cut ? " (--limit " + limit + ")" : ""));
+          out.println(
+              (cut ? users.size() + " of " : "")
+                  + total
+                  + " user"
+                  + (total == 1 ? "" : "s")
+                  + (cut ? " (--limit " + limit + ")" : ""));
         }
       }
       out.flush();

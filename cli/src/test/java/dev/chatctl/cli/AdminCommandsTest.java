@@ -19,7 +19,9 @@ class AdminCommandsTest {
 
   @Test
   void tokenUsesTheDevelopmentSecretThatServeUses() throws Exception {
-    ChatctlProcess token = ChatctlProcess.start(dir, Map.of(), "token", "--user", "alice", "--name", "Alice", "--ttl", "2h");
+    ChatctlProcess token =
+        ChatctlProcess.start(
+            dir, Map.of(), "token", "--user", "alice", "--name", "Alice", "--ttl", "2h");
     assertEquals(0, token.waitFor(60));
     String jwt = token.stdout().get(0);
     String secret = Files.readString(dir.resolve("config/dev-secret")).strip();
@@ -34,9 +36,22 @@ class AdminCommandsTest {
   @Test
   void everyTokenFormatIsAcceptedByTheServersVerifier() throws Exception {
     for (String format : new String[] {"jws", "nextauth", "authjs"}) {
-      ChatctlProcess token = ChatctlProcess.start(dir, Map.of("NEXTAUTH_SECRET", "app-secret"), "token", "--user", "u-" + format, "--format", format);
+      ChatctlProcess token =
+          ChatctlProcess.start(
+              dir,
+              Map.of("NEXTAUTH_SECRET", "app-secret"),
+              "token",
+              "--user",
+              "u-" + format,
+              "--format",
+              format);
       assertEquals(0, token.waitFor(60));
-      AuthResult result = new TokenVerifier("app-secret").verify(new FoundToken(token.stdout().get(0), format.equals("authjs") ? "authjs.session-token" : null));
+      AuthResult result =
+          new TokenVerifier("app-secret")
+              .verify(
+                  new FoundToken(
+                      token.stdout().get(0),
+                      format.equals("authjs") ? "authjs.session-token" : null));
       assertEquals("u-" + format, ((AuthResult.Valid) result).identity().userId(), format);
     }
   }
@@ -48,7 +63,8 @@ class AdminCommandsTest {
     ChatctlProcess list = ChatctlProcess.start(dir, Map.of(), "users", "list");
     assertEquals(0, list.waitFor(60));
     String out = String.join("\n", list.stdout());
-    assertTrue(out.contains("alice") && out.contains("Bob") && out.contains("bob@example.test"), out);
+    assertTrue(
+        out.contains("alice") && out.contains("Bob") && out.contains("bob@example.test"), out);
     assertTrue(out.endsWith("2 users"), out);
     ChatctlProcess json = ChatctlProcess.start(dir, Map.of(), "users", "list", "--json");
     assertEquals(0, json.waitFor(60));
@@ -68,7 +84,9 @@ class AdminCommandsTest {
     ChatctlProcess migrate = ChatctlProcess.start(dir, Map.of(), "db", "migrate");
     assertEquals(0, migrate.waitFor(60));
     long migrations = migrationsInSource();
-    assertTrue(migrate.stdout().get(0).contains(migrations + " migrations applied"), migrations + " expected: " + migrate.stdout());
+    assertTrue(
+        migrate.stdout().get(0).contains(migrations + " migrations applied"),
+        migrations + " expected: " + migrate.stdout());
     ChatctlProcess again = ChatctlProcess.start(dir, Map.of(), "db", "migrate");
     assertEquals(0, again.waitFor(60));
     assertTrue(again.stdout().get(0).endsWith("up to date"), again.stdout().toString());
@@ -81,9 +99,14 @@ class AdminCommandsTest {
   /** The versioned migrations of the schema module: SQL files and Java ones. */
   private static long migrationsInSource() throws java.io.IOException {
     long count = 0;
-    for (String folder : new String[] {"../jooq-codegen/src/main/resources/db/migration", "../jooq-codegen/src/main/java/db/migration"}) {
+    for (String folder :
+        new String[] {
+          "../jooq-codegen/src/main/resources/db/migration",
+          "../jooq-codegen/src/main/java/db/migration"
+        }) {
       try (var files = java.nio.file.Files.list(java.nio.file.Path.of(folder))) {
-        count += files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.(sql|java)")).count();
+        count +=
+            files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.(sql|java)")).count();
       }
     }
     return count;

@@ -29,7 +29,8 @@ public final class ChatctlProcess implements AutoCloseable {
     errPump = pump(process.getErrorStream(), err, errLines);
   }
 
-  public static ChatctlProcess start(Path workingDir, Map<String, String> env, String... args) throws IOException {
+  public static ChatctlProcess start(Path workingDir, Map<String, String> env, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("-cp");
@@ -98,19 +99,24 @@ public final class ChatctlProcess implements AutoCloseable {
     process.destroyForcibly();
   }
 
-  private static Thread pump(java.io.InputStream in, List<String> into, BlockingQueue<String> queue) {
-    return Thread.ofPlatform().daemon(true).start(() -> {
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = reader.readLine()) != null) {
-          into.add(line);
-          if (queue != null) {
-            queue.add(line);
-          }
-        }
-      } catch (IOException ignored) {
-        // ended
-      }
-    });
+  private static Thread pump(
+      java.io.InputStream in, List<String> into, BlockingQueue<String> queue) {
+    return Thread.ofPlatform()
+        .daemon(true)
+        .start(
+            () -> {
+              try (BufferedReader reader =
+                  new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                  into.add(line);
+                  if (queue != null) {
+                    queue.add(line);
+                  }
+                }
+              } catch (IOException ignored) {
+                // ended
+              }
+            });
   }
 }

@@ -29,7 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code send}, {@code listen} and {@code online} as scripts run them, against a server in-process. */
+/**
+ * {@code send}, {@code listen} and {@code online} as scripts run them, against a server in-process.
+ */
 class ScriptCommandsTest {
   private static final AtomicInteger USERS = new AtomicInteger();
 
@@ -128,7 +130,9 @@ class ScriptCommandsTest {
       CommandLine cli = Main.commandLine();
       cli.setOut(new PrintWriter(out, true));
       cli.setErr(new PrintWriter(err, true));
-      exit = CompletableFuture.supplyAsync(() -> cli.execute(args), r -> Thread.ofPlatform().daemon().start(r));
+      exit =
+          CompletableFuture.supplyAsync(
+              () -> cli.execute(args), r -> Thread.ofPlatform().daemon().start(r));
     }
 
     int await() throws Exception {
@@ -178,22 +182,34 @@ class ScriptCommandsTest {
     Run offline = run(with(as("send", alice), "--to", bob, "--text", "while you were away"));
     assertEquals(0, offline.exit(), offline.err()::toString);
 
-    Background listen = new Background(with(as("listen", bob), "--count", "3", "--events", "message:receive,user:online,user:offline"));
+    Background listen =
+        new Background(
+            with(
+                as("listen", bob),
+                "--count",
+                "3",
+                "--events",
+                "message:receive,user:online,user:offline"));
     assertNotNull(listen.err.await("listening as " + bob), listen.err::toString);
-    try (ChatClient a = new ChatClient(ClientOptions.of(server.url(), server.token(alice)), new Recorder(alice))) {
+    try (ChatClient a =
+        new ChatClient(ClientOptions.of(server.url(), server.token(alice)), new Recorder(alice))) {
       a.connect().get(10, TimeUnit.SECONDS);
     }
     assertEquals(0, listen.await(), listen.err::toString);
-    List<String> events = listen.out.lines().stream().map(l -> Json.read(l).get("event").asText()).toList();
+    List<String> events =
+        listen.out.lines().stream().map(l -> Json.read(l).get("event").asText()).toList();
     assertEquals(List.of("message:receive", "user:online", "user:offline"), events);
-    assertEquals("while you were away", Json.read(listen.out.lines().get(0)).get("data").get("content").asText());
+    assertEquals(
+        "while you were away",
+        Json.read(listen.out.lines().get(0)).get("data").get("content").asText());
   }
 
   @Test
   void onlinePrintsTheOnlineIds() throws Exception {
     String alice = user("alice");
     String bob = user("bob");
-    try (ChatClient b = new ChatClient(ClientOptions.of(server.url(), server.token(bob)), new Recorder(bob))) {
+    try (ChatClient b =
+        new ChatClient(ClientOptions.of(server.url(), server.token(bob)), new Recorder(bob))) {
       b.connect().get(10, TimeUnit.SECONDS);
       Run online = run(as("online", alice));
       assertEquals(0, online.exit(), online.err()::toString);
@@ -210,30 +226,61 @@ class ScriptCommandsTest {
   @Test
   void userMintsATokenWithTheConfiguredSecret() {
     String alice = user("alice");
-    Run send = run("send", "--url", server.url(), "--user", alice, "--secret", TestServer.SECRET, "--to", alice, "--text", "note");
+    Run send =
+        run(
+            "send",
+            "--url",
+            server.url(),
+            "--user",
+            alice,
+            "--secret",
+            TestServer.SECRET,
+            "--to",
+            alice,
+            "--text",
+            "note");
     assertEquals(0, send.exit(), send.err()::toString);
     assertEquals(alice, send.json(0).get("senderId").asText());
 
-    Run wrongSecret = run("send", "--url", server.url(), "--user", alice, "--secret", "not the server's", "--to", alice, "--text", "x");
+    Run wrongSecret =
+        run(
+            "send",
+            "--url",
+            server.url(),
+            "--user",
+            alice,
+            "--secret",
+            "not the server's",
+            "--to",
+            alice,
+            "--text",
+            "x");
     assertEquals(ExitCodes.REFUSED, wrongSecret.exit());
     assertEquals(
         "chatctl: refused: TOKEN_INVALID: Authentication error (the token was signed with NEXTAUTH_SECRET (--secret);"
             + " if the server uses another secret, pass it with --secret or NEXTAUTH_SECRET)",
-        wrongSecret.err().toString(), "one line: which secret the client used, and how to use the server's");
+        wrongSecret.err().toString(),
+        "one line: which secret the client used, and how to use the server's");
   }
 
   @Test
   void theUrlComesFromChatctlUrlElseFromWsPortAsServeReadsIt(@TempDir Path work) throws Exception {
     String alice = user("alice");
     String port = server.url().substring(server.url().lastIndexOf(':') + 1);
-    for (Map<String, String> env : List.of(Map.of("CHATCTL_URL", server.url()), Map.of("WS_PORT", port), Map.of("WS_PORT", port, "HOST", "0.0.0.0"))) {
-      try (ChatctlProcess online = ChatctlProcess.start(work, env, "online", "--token", server.token(alice))) {
+    for (Map<String, String> env :
+        List.of(
+            Map.of("CHATCTL_URL", server.url()),
+            Map.of("WS_PORT", port),
+            Map.of("WS_PORT", port, "HOST", "0.0.0.0"))) {
+      try (ChatctlProcess online =
+          ChatctlProcess.start(work, env, "online", "--token", server.token(alice))) {
         assertEquals(0, online.waitFor(60), () -> env + ": " + online.stderr());
         assertTrue(online.stdout().contains(alice), () -> env + ": " + online.stdout());
       }
     }
     java.nio.file.Files.writeString(work.resolve(".env"), "WS_PORT=" + port + "\n");
-    try (ChatctlProcess online = ChatctlProcess.start(work, Map.of(), "online", "--token", server.token(alice))) {
+    try (ChatctlProcess online =
+        ChatctlProcess.start(work, Map.of(), "online", "--token", server.token(alice))) {
       assertEquals(0, online.waitFor(60), () -> ".env: " + online.stderr());
     }
   }
@@ -250,12 +297,24 @@ class ScriptCommandsTest {
     String alice = user("alice");
     String bob = user("bob");
     try (ChatctlProcess listen =
-        ChatctlProcess.start(work, Map.of("CHATCTL_TOKEN", server.token(bob)), "listen", "--url", server.url(), "--count", "1", "--timeout", "30s")) {
-      assertNotNull(listen.awaitErrLine("listening as " + bob, 60), () -> String.join("\n", listen.stderr()));
+        ChatctlProcess.start(
+            work,
+            Map.of("CHATCTL_TOKEN", server.token(bob)),
+            "listen",
+            "--url",
+            server.url(),
+            "--count",
+            "1",
+            "--timeout",
+            "30s")) {
+      assertNotNull(
+          listen.awaitErrLine("listening as " + bob, 60), () -> String.join("\n", listen.stderr()));
       Run send = run(with(as("send", alice), "--to", bob, "--text", "over the process line"));
       assertEquals(0, send.exit(), send.err()::toString);
       assertEquals(0, listen.waitFor(30), () -> String.join("\n", listen.stderr()));
-      assertEquals("over the process line", Json.read(listen.stdout().get(0)).get("data").get("content").asText());
+      assertEquals(
+          "over the process line",
+          Json.read(listen.stdout().get(0)).get("data").get("content").asText());
     }
   }
 
@@ -274,9 +333,12 @@ class ScriptCommandsTest {
     assertTrue(blank.err().toString().contains("VALIDATION_FAILED"), blank.err()::toString);
 
     for (String command : List.of("send", "listen", "online")) {
-      String[] args = command.equals("send")
-          ? new String[] {command, "--url", server.url(), "--token", "garbage", "--to", alice, "--text", "x"}
-          : new String[] {command, "--url", server.url(), "--token", "garbage"};
+      String[] args =
+          command.equals("send")
+              ? new String[] {
+                command, "--url", server.url(), "--token", "garbage", "--to", alice, "--text", "x"
+              }
+              : new String[] {command, "--url", server.url(), "--token", "garbage"};
       Run refused = run(args);
       assertEquals(ExitCodes.REFUSED, refused.exit(), command);
       assertTrue(refused.err().toString().contains("TOKEN_INVALID"), refused.err()::toString);
@@ -287,20 +349,38 @@ class ScriptCommandsTest {
   void cannotConnectOrTimedOutIsThree() throws Exception {
     String closed = "http://127.0.0.1:" + Ports.free();
     for (String command : List.of("send", "listen", "online")) {
-      String[] args = command.equals("send")
-          ? new String[] {command, "--url", closed, "--token", "t", "--to", "bob", "--text", "x"}
-          : new String[] {command, "--url", closed, "--token", "t"};
+      String[] args =
+          command.equals("send")
+              ? new String[] {
+                command, "--url", closed, "--token", "t", "--to", "bob", "--text", "x"
+              }
+              : new String[] {command, "--url", closed, "--token", "t"};
       Run run = run(args);
       assertEquals(ExitCodes.UNAVAILABLE, run.exit(), command + ": " + run.err());
-      assertTrue(run.err().toString().contains("cannot connect to ws://127.0.0.1"), run.err()::toString);
+      assertTrue(
+          run.err().toString().contains("cannot connect to ws://127.0.0.1"), run.err()::toString);
     }
 
     Run listen = run(with(as("listen", user("bob")), "--count", "1", "--timeout", "500ms"));
     assertEquals(ExitCodes.UNAVAILABLE, listen.exit());
-    assertTrue(listen.err().toString().contains("timed out: 0 of 1 event within 500ms"), listen.err()::toString);
+    assertTrue(
+        listen.err().toString().contains("timed out: 0 of 1 event within 500ms"),
+        listen.err()::toString);
 
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      Run send = run("send", "--url", "http://127.0.0.1:" + silent.getLocalPort(), "--token", "t", "--to", "bob", "--text", "x", "--timeout", "500ms");
+      Run send =
+          run(
+              "send",
+              "--url",
+              "http://127.0.0.1:" + silent.getLocalPort(),
+              "--token",
+              "t",
+              "--to",
+              "bob",
+              "--text",
+              "x",
+              "--timeout",
+              "500ms");
       assertEquals(ExitCodes.UNAVAILABLE, send.exit());
       assertTrue(send.err().toString().contains("timed out"), send.err()::toString);
     }
@@ -310,10 +390,34 @@ class ScriptCommandsTest {
   void usageErrorsAreTwo() {
     String[][] cases = {
       {"send", "--url", server.url(), "--to", "bob", "--text", "no token"},
-      {"send", "--url", server.url(), "--token", "t", "--user", "u", "--to", "bob", "--text", "both"},
+      {
+        "send",
+        "--url",
+        server.url(),
+        "--token",
+        "t",
+        "--user",
+        "u",
+        "--to",
+        "bob",
+        "--text",
+        "both"
+      },
       {"send", "--url", "localhost:3001", "--token", "t", "--to", "bob", "--text", "bad url"},
       {"send", "--url", "ftp://h", "--token", "t", "--to", "bob", "--text", "bad scheme"},
-      {"send", "--url", server.url(), "--token", "t", "--to", "bob", "--text", "x", "--timeout", "soon"},
+      {
+        "send",
+        "--url",
+        server.url(),
+        "--token",
+        "t",
+        "--to",
+        "bob",
+        "--text",
+        "x",
+        "--timeout",
+        "soon"
+      },
       {"send", "--url", server.url(), "--token", "t", "--text", "no --to"},
       {"listen", "--url", server.url(), "--token", "t", "--count", "0"},
       {"online", "--url", server.url(), "--token", "t", "--timeout", "0s"},
@@ -322,7 +426,8 @@ class ScriptCommandsTest {
     for (String[] args : cases) {
       Run run = run(args);
       assertEquals(ExitCodes.USAGE, run.exit(), String.join(" ", args) + ": " + run.err());
-      assertTrue(run.err().toString().lines().findFirst().orElse("").length() > 0, "says why in a line");
+      assertTrue(
+          run.err().toString().lines().findFirst().orElse("").length() > 0, "says why in a line");
     }
   }
 
@@ -332,8 +437,12 @@ class ScriptCommandsTest {
       Run help = run(command, "--help");
       assertEquals(0, help.exit());
       String text = help.out().toString().replaceAll("\\s+", " ");
-      assertTrue(text.contains("Exit codes: 0 ok, 1 refused by the server, 2 usage or configuration error, 3 cannot connect or timed out"), text);
-      assertTrue(text.contains("--url") && text.contains("--token") && text.contains("--user"), text);
+      assertTrue(
+          text.contains(
+              "Exit codes: 0 ok, 1 refused by the server, 2 usage or configuration error, 3 cannot connect or timed out"),
+          text);
+      assertTrue(
+          text.contains("--url") && text.contains("--token") && text.contains("--user"), text);
     }
   }
 
@@ -343,10 +452,32 @@ class ScriptCommandsTest {
     String alice = user("alice");
     String bob = user("bob");
     Recorder bobEvents = new Recorder(bob);
-    try (ChatClient b = new ChatClient(ClientOptions.of(server.url(), server.token(bob)).withRequestTimeout(Duration.ofSeconds(5)), bobEvents)) {
+    try (ChatClient b =
+        new ChatClient(
+            ClientOptions.of(server.url(), server.token(bob))
+                .withRequestTimeout(Duration.ofSeconds(5)),
+            bobEvents)) {
       b.connect().get(10, TimeUnit.SECONDS);
-      Run first = run(with(as("send", alice), "--to", bob, "--text", "retry me", "--client-message-id", "ci-run-42-" + alice));
-      Run again = run(with(as("send", alice), "--to", bob, "--text", "retry me", "--client-message-id", "ci-run-42-" + alice));
+      Run first =
+          run(
+              with(
+                  as("send", alice),
+                  "--to",
+                  bob,
+                  "--text",
+                  "retry me",
+                  "--client-message-id",
+                  "ci-run-42-" + alice));
+      Run again =
+          run(
+              with(
+                  as("send", alice),
+                  "--to",
+                  bob,
+                  "--text",
+                  "retry me",
+                  "--client-message-id",
+                  "ci-run-42-" + alice));
       assertEquals(0, first.exit());
       assertEquals(0, again.exit());
       assertEquals(first.json(0).get("id"), again.json(0).get("id"));

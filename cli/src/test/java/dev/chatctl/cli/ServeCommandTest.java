@@ -29,56 +29,99 @@ class ServeCommandTest {
   @Test
   void servesOnTheEmbeddedDefaultAndStopsCleanlyOnSigterm() throws Exception {
     int port = freePort();
-    try (ChatctlProcess serve = ChatctlProcess.start(dir, Map.of(), "serve", "--port", String.valueOf(port))) {
-      assertNotNull(serve.awaitErrLine("listening on", 60), () -> String.join("\n", serve.stderr()));
-      assertNotNull(serve.awaitErrLine("development secret", 10), "warns about the development secret");
+    try (ChatctlProcess serve =
+        ChatctlProcess.start(dir, Map.of(), "serve", "--port", String.valueOf(port))) {
+      assertNotNull(
+          serve.awaitErrLine("listening on", 60), () -> String.join("\n", serve.stderr()));
+      assertNotNull(
+          serve.awaitErrLine("development secret", 10), "warns about the development secret");
       HttpResponse<String> health =
-          HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertEquals(200, health.statusCode());
       assertEquals("{\"status\":\"ok\"}", health.body());
-      assertTrue(dir.resolve("data/chatctl.mv.db").toFile().exists(), "the embedded database lives in ./data");
+      assertTrue(
+          dir.resolve("data/chatctl.mv.db").toFile().exists(),
+          "the embedded database lives in ./data");
       serve.terminate();
       assertEquals(0, serve.waitFor(30), () -> String.join("\n", serve.stderr()));
-      assertTrue(serve.stderr().stream().anyMatch(l -> l.contains("stopped")), () -> String.join("\n", serve.stderr()) + "\nSTDOUT:" + String.join("\n", serve.stdout()));
-      assertTrue(serve.stderr().stream().noneMatch(l -> l.contains("\u001b")), "no escape codes in a log that is not a terminal");
+      assertTrue(
+          serve.stderr().stream().anyMatch(l -> l.contains("stopped")),
+          () ->
+              String.join("\n", serve.stderr()) + "\nSTDOUT:" + String.join("\n", serve.stdout()));
+      assertTrue(
+          serve.stderr().stream().noneMatch(l -> l.contains("\u001b")),
+          "no escape codes in a log that is not a terminal");
     }
   }
 
   @Test
   void aSecondServeOnTheSameDataDirectorySaysWhoHoldsIt() throws Exception {
-    try (ChatctlProcess first = ChatctlProcess.start(dir, Map.of(), "serve", "--port", "0", "--host", "127.0.0.1")) {
+    try (ChatctlProcess first =
+        ChatctlProcess.start(dir, Map.of(), "serve", "--port", "0", "--host", "127.0.0.1")) {
       String line = first.awaitErrLine("listening on http://127.0.0.1:", 60);
       assertNotNull(line, () -> String.join("\n", first.stderr()));
-      assertTrue(line.contains("chatctl ") && line.contains("database: embedded H2 database") && line.contains("tokens keyed by development secret"), line);
+      assertTrue(
+          line.contains("chatctl ")
+              && line.contains("database: embedded H2 database")
+              && line.contains("tokens keyed by development secret"),
+          line);
       String port = line.replaceAll(".*listening on http://127\\.0\\.0\\.1:(\\d+).*", "$1");
       ChatctlProcess second = ChatctlProcess.start(dir, Map.of(), "serve", "--port", "0");
       assertEquals(ExitCodes.UNAVAILABLE, second.waitFor(60));
-      assertOneLine(second, "chatctl: the data directory data is in use by another chatctl serve (pid " + first.pid() + ", port " + port
-          + "); stop it, or give this one its own --data-dir");
+      assertOneLine(
+          second,
+          "chatctl: the data directory data is in use by another chatctl serve (pid "
+              + first.pid()
+              + ", port "
+              + port
+              + "); stop it, or give this one its own --data-dir");
     }
   }
 
   @Test
   void aPortInUseIsOneLineAndExit3() throws Exception {
     try (ServerSocket taken = new ServerSocket(0)) {
-      ChatctlProcess serve = ChatctlProcess.start(dir, Map.of(), "serve", "--port", String.valueOf(taken.getLocalPort()));
+      ChatctlProcess serve =
+          ChatctlProcess.start(
+              dir, Map.of(), "serve", "--port", String.valueOf(taken.getLocalPort()));
       assertEquals(ExitCodes.UNAVAILABLE, serve.waitFor(60));
-      assertOneLine(serve, "chatctl: port " + taken.getLocalPort() + " on 0.0.0.0 is already in use (set WS_PORT or --port)");
+      assertOneLine(
+          serve,
+          "chatctl: port "
+              + taken.getLocalPort()
+              + " on 0.0.0.0 is already in use (set WS_PORT or --port)");
     }
   }
 
   @Test
   void anUnreachableDatabaseIsOneLineAndExit3() throws Exception {
     int closed = freePort();
-    ChatctlProcess serve = ChatctlProcess.start(dir, Map.of("DATABASE_URL", "postgresql://root@127.0.0.1:" + closed + "/chat"), "serve", "--port", "0");
+    ChatctlProcess serve =
+        ChatctlProcess.start(
+            dir,
+            Map.of("DATABASE_URL", "postgresql://root@127.0.0.1:" + closed + "/chat"),
+            "serve",
+            "--port",
+            "0");
     assertEquals(ExitCodes.UNAVAILABLE, serve.waitFor(60));
-    String line = assertOneLine(serve, "chatctl: cannot open the PostgreSQL root@127.0.0.1:" + closed + "/chat: cannot connect");
+    String line =
+        assertOneLine(
+            serve,
+            "chatctl: cannot open the PostgreSQL root@127.0.0.1:"
+                + closed
+                + "/chat: cannot connect");
     assertTrue(line.contains("refused"), line);
   }
 
   @Test
   void aWrongDatabaseUrlIsOneLineAndExit2() throws Exception {
-    ChatctlProcess serve = ChatctlProcess.start(dir, Map.of(), "serve", "--database-url", "mysql://root@localhost/chat");
+    ChatctlProcess serve =
+        ChatctlProcess.start(
+            dir, Map.of(), "serve", "--database-url", "mysql://root@localhost/chat");
     assertEquals(ExitCodes.USAGE, serve.waitFor(60));
     assertOneLine(serve, "chatctl: DATABASE_URL must be postgresql://");
   }
@@ -87,7 +130,9 @@ class ServeCommandTest {
   void aBadFlagIsOneLineAndExit2() throws Exception {
     ChatctlProcess serve = ChatctlProcess.start(dir, Map.of(), "serve", "--prot", "3001");
     assertEquals(ExitCodes.USAGE, serve.waitFor(60));
-    assertOneLine(serve, "chatctl: unknown option '--prot' (did you mean --port?); see `chatctl serve --help`");
+    assertOneLine(
+        serve,
+        "chatctl: unknown option '--prot' (did you mean --port?); see `chatctl serve --help`");
     ChatctlProcess badNumber = ChatctlProcess.start(dir, Map.of("WS_PORT", "eighty"), "serve");
     assertEquals(ExitCodes.USAGE, badNumber.waitFor(60));
     assertOneLine(badNumber, "chatctl: WS_PORT must be a number, not 'eighty'");

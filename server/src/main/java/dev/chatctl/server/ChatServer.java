@@ -70,19 +70,36 @@ public final class ChatServer implements AutoCloseable {
     LocalAdapter sockets = new LocalAdapter(SocketPacket.MAIN_NAMESPACE);
     LiveInboxes live = new LiveInboxes();
     // a batch's answers and deliveries leave together: one flush per connection per batch
-    this.writer = new StoreWriter(database, live, clock, config.storeBatchSize(), config.recoveryWindow(), config.limits().storeTimeout(), metrics)
-        .completingWithin(sockets::batch)
-        .start();
-    this.readers = Executors.newFixedThreadPool(Math.max(2, config.poolSize() / 2), named("chatctl-reader"));
+    this.writer =
+        new StoreWriter(
+                database,
+                live,
+                clock,
+                config.storeBatchSize(),
+                config.recoveryWindow(),
+                config.limits().storeTimeout(),
+                metrics)
+            .completingWithin(sockets::batch)
+            .start();
+    this.readers =
+        Executors.newFixedThreadPool(Math.max(2, config.poolSize() / 2), named("chatctl-reader"));
     this.chat =
         new ChatService(
-            new ChatService.Parts(new TokenVerifier(config.secret(), clock), writer, live, database, sockets, readers),
+            new ChatService.Parts(
+                new TokenVerifier(config.secret(), clock),
+                writer,
+                live,
+                database,
+                sockets,
+                readers),
             clock,
             config.maxMessageLength(),
             config.limits(),
             metrics);
     this.engine =
-        new EngineIoServer(config.engine(), new SocketIoServer(SocketIoServer.DEFAULT_CONNECT_TIMEOUT).mount(chat));
+        new EngineIoServer(
+            config.engine(),
+            new SocketIoServer(SocketIoServer.DEFAULT_CONNECT_TIMEOUT).mount(chat));
     metrics.gauge("chatctl.engine.sessions", engine, EngineIoServer::sessionCount);
     PathHandler routes =
         Handlers.path(HealthHandlers.notFound())
@@ -90,23 +107,36 @@ public final class ChatServer implements AutoCloseable {
             .addExactPath("/healthz", HealthHandlers.health())
             .addExactPath("/readyz", HealthHandlers.ready(database::ping))
             .addExactPath("/metrics", HealthHandlers.metrics(metrics));
-    HttpHandler root = exchange -> {
-      if (draining) {
-        exchange.setStatusCode(503);
-        exchange.getResponseHeaders().put(io.undertow.util.Headers.CONNECTION, "close");
-        exchange.getResponseSender().send("{\"status\":\"stopping\"}");
-      } else {
-        routes.handleRequest(exchange);
-      }
-    };
+    HttpHandler root =
+        exchange -> {
+          if (draining) {
+            exchange.setStatusCode(503);
+            exchange.getResponseHeaders().put(io.undertow.util.Headers.CONNECTION, "close");
+            exchange.getResponseSender().send("{\"status\":\"stopping\"}");
+          } else {
+            routes.handleRequest(exchange);
+          }
+        };
     try {
-      this.http = HttpListener.start(config.host(), config.port(), config.http(), Math.max(4, Runtime.getRuntime().availableProcessors() * 2), root);
+      this.http =
+          HttpListener.start(
+              config.host(),
+              config.port(),
+              config.http(),
+              Math.max(4, Runtime.getRuntime().availableProcessors() * 2),
+              root);
     } catch (RuntimeException e) {
       writer.close();
       readers.shutdownNow();
       chat.stop();
       if (Throwables.has(e, BindException.class)) {
-        throw new UnavailableException("port " + config.port() + " on " + config.host() + " is already in use (set WS_PORT or --port)", e);
+        throw new UnavailableException(
+            "port "
+                + config.port()
+                + " on "
+                + config.host()
+                + " is already in use (set WS_PORT or --port)",
+            e);
       }
       throw e;
     }
@@ -114,11 +144,28 @@ public final class ChatServer implements AutoCloseable {
     http.bindTo(metrics);
     long refresh = Math.max(1_000, Math.min(60_000, config.recoveryWindow().toMillis() / 4));
     this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("chatctl-housekeeping"));
-    housekeeping.scheduleAtFixedRate(guarded(chat::refreshSessions), refresh, refresh, TimeUnit.MILLISECONDS);
-    housekeeping.scheduleAtFixedRate(guarded(chat::sweepDeadlines), ChatService.DEADLINE_SWEEP_MILLIS, ChatService.DEADLINE_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
-    housekeeping.scheduleAtFixedRate(guarded(chat::sweepRates), ChatService.RATE_SWEEP_MILLIS, ChatService.RATE_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
-    housekeeping.scheduleAtFixedRate(guarded(chat::expireTokens), ChatService.EXPIRY_SWEEP_MILLIS, ChatService.EXPIRY_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
-    housekeeping.scheduleAtFixedRate(guarded(new IdleHeapTrim()), IdleHeapTrim.PERIOD_SECONDS, IdleHeapTrim.PERIOD_SECONDS, TimeUnit.SECONDS);
+    housekeeping.scheduleAtFixedRate(
+        guarded(chat::refreshSessions), refresh, refresh, TimeUnit.MILLISECONDS);
+    housekeeping.scheduleAtFixedRate(
+        guarded(chat::sweepDeadlines),
+        ChatService.DEADLINE_SWEEP_MILLIS,
+        ChatService.DEADLINE_SWEEP_MILLIS,
+        TimeUnit.MILLISECONDS);
+    housekeeping.scheduleAtFixedRate(
+        guarded(chat::sweepRates),
+        ChatService.RATE_SWEEP_MILLIS,
+        ChatService.RATE_SWEEP_MILLIS,
+        TimeUnit.MILLISECONDS);
+    housekeeping.scheduleAtFixedRate(
+        guarded(chat::expireTokens),
+        ChatService.EXPIRY_SWEEP_MILLIS,
+        ChatService.EXPIRY_SWEEP_MILLIS,
+        TimeUnit.MILLISECONDS);
+    housekeeping.scheduleAtFixedRate(
+        guarded(new IdleHeapTrim()),
+        IdleHeapTrim.PERIOD_SECONDS,
+        IdleHeapTrim.PERIOD_SECONDS,
+        TimeUnit.SECONDS);
   }
 
   /** Opens and migrates the database, then serves. */
@@ -141,21 +188,32 @@ public final class ChatServer implements AutoCloseable {
   private void announce() {
     // one first line with what an operator checks: version, URL, database, secret source
     boolean everywhere = config.host().equals("0.0.0.0") || config.host().equals("::");
-    log.info("chatctl {} listening on {}{}; database: {}; tokens keyed by {}", BuildInfo.version(), url(),
-        everywhere ? " (every interface)" : "", database.url().display(), config.secretSource());
+    log.info(
+        "chatctl {} listening on {}{}; database: {}; tokens keyed by {}",
+        BuildInfo.version(),
+        url(),
+        everywhere ? " (every interface)" : "",
+        database.url().display(),
+        config.secretSource());
     if (config.secretSource().startsWith("development secret")) {
-      log.warn("that is a development secret: fine for trying chatctl out; set NEXTAUTH_SECRET to your app's secret");
+      log.warn(
+          "that is a development secret: fine for trying chatctl out; set NEXTAUTH_SECRET to your app's secret");
     }
     if (config.allowedOrigins().isEmpty()) {
       log.warn("NEXTAUTH_URL and CORS_ORIGINS are unset: every browser origin is allowed");
     } else {
       log.info("allowed browser origins: {}", String.join(", ", config.allowedOrigins()));
     }
-    log.info("max message length {}, recovery window {}", config.maxMessageLength(), Durations.format(config.recoveryWindow()));
+    log.info(
+        "max message length {}, recovery window {}",
+        config.maxMessageLength(),
+        Durations.format(config.recoveryWindow()));
     ChatLimits limits = config.limits();
     log.info(
         "message rate limit {}, {} requests in flight per socket, store timeout {}",
-        limits.messageRate() > 0 ? (int) limits.messageRate() + "/s per user (burst " + limits.messageBurst() + ")" : "off",
+        limits.messageRate() > 0
+            ? (int) limits.messageRate() + "/s per user (burst " + limits.messageBurst() + ")"
+            : "off",
         limits.maxInFlight(),
         Durations.format(limits.storeTimeout()));
   }
@@ -185,14 +243,18 @@ public final class ChatServer implements AutoCloseable {
     return metrics;
   }
 
-  /** Stops in order: stores what is in flight (and answers it), closes every socket, then the rest. */
+  /**
+   * Stops in order: stores what is in flight (and answers it), closes every socket, then the rest.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
       return;
     }
     closed = true;
-    log.info("stopping: no new connections; finishing in-flight stores, then closing {} sockets", chat.connectedSockets());
+    log.info(
+        "stopping: no new connections; finishing in-flight stores, then closing {} sockets",
+        chat.connectedSockets());
     // new requests get 503 (Undertow's ListenerInfo.suspend would also close the open connections)
     draining = true;
     housekeeping.shutdownNow();
@@ -216,7 +278,9 @@ public final class ChatServer implements AutoCloseable {
     }
   }
 
-  /** A periodic task that survives its own failures (a scheduled executor drops a task that throws). */
+  /**
+   * A periodic task that survives its own failures (a scheduled executor drops a task that throws).
+   */
   private static Runnable guarded(Runnable task) {
     return () -> {
       try {

@@ -11,9 +11,16 @@ class IdleHeapTrimTest {
 
   @Test
   void collectsOnlyAQuietServerWhoseHeapIsMostlyFree() {
-    assertTrue(IdleHeapTrim.shouldCollect(true, 11 * MB, 490 * MB), "quiet after a burst: 11 of 490 MB used");
-    assertFalse(IdleHeapTrim.shouldCollect(false, 11 * MB, 490 * MB), "collections ran since the last look: busy");
-    assertFalse(IdleHeapTrim.shouldCollect(true, 60 * MB, 100 * MB), "less than half free: the heap is its right size");
-    assertFalse(IdleHeapTrim.shouldCollect(true, 10 * MB, 64 * MB), "under 64 MB free: not worth a pause");
+    assertTrue(
+        IdleHeapTrim.shouldCollect(true, 11 * MB, 490 * MB),
+        "quiet after a burst: 11 of 490 MB used");
+    assertFalse(
+        IdleHeapTrim.shouldCollect(false, 11 * MB, 490 * MB),
+        "collections ran since the last look: busy");
+    assertFalse(
+        IdleHeapTrim.shouldCollect(true, 60 * MB, 100 * MB),
+        "less than half free: the heap is its right size");
+    assertFalse(
+        IdleHeapTrim.shouldCollect(true, 10 * MB, 64 * MB), "under 64 MB free: not worth a pause");
   }
 }

@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as settings write them: {@code 500ms}, {@code 90s}, {@code 30m}, {@code 24h}, {@code 2d}, or seconds. */
+/**
+ * Durations as settings write them: {@code 500ms}, {@code 90s}, {@code 30m}, {@code 24h}, {@code
+ * 2d}, or seconds.
+ */
 public final class Durations {
   private static final Pattern FORM = Pattern.compile("^(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)?$");
 
@@ -13,7 +16,8 @@ public final class Durations {
   public static Duration parse(String name, String text) {
     Matcher m = FORM.matcher(text.trim().toLowerCase());
     if (!m.matches()) {
-      throw new ConfigException(name + " '" + text + "' is not a duration (like 90s, 30m, 24h, 2d, or seconds)");
+      throw new ConfigException(
+          name + " '" + text + "' is not a duration (like 90s, 30m, 24h, 2d, or seconds)");
     }
     double amount = Double.parseDouble(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2);

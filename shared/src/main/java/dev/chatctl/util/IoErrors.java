@@ -27,6 +27,8 @@ public final class IoErrors {
     } else {
       return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
-    return e instanceof FileSystemException fs && fs.getFile() != null ? reason + ": " + fs.getFile() : reason;
+    return e instanceof FileSystemException fs && fs.getFile() != null
+        ? reason + ": " + fs.getFile()
+        : reason;
   }
 }

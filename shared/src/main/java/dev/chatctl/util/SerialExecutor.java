@@ -9,12 +9,12 @@ import java.util.function.Consumer;
 
 /**
  * Runs tasks one at a time in submission order. With {@link #direct} they run on the submitting
- * thread when the executor is idle (the common case costs no thread hop; a server socket's
- * events); with {@link #on} they run on a shared executor, at most {@value #BATCH} per turn so
- * one busy queue cannot hold a pool thread forever (a client's event loop). A task that submits
- * to the same executor has its task run after it; no lock is held while a task runs, so tasks
- * may submit to other executors freely. A task that throws is reported to {@code onFailure} and
- * the next one runs.
+ * thread when the executor is idle (the common case costs no thread hop; a server socket's events);
+ * with {@link #on} they run on a shared executor, at most {@value #BATCH} per turn so one busy
+ * queue cannot hold a pool thread forever (a client's event loop). A task that submits to the same
+ * executor has its task run after it; no lock is held while a task runs, so tasks may submit to
+ * other executors freely. A task that throws is reported to {@code onFailure} and the next one
+ * runs.
  */
 public final class SerialExecutor implements Executor {
   static final int BATCH = 256;

@@ -9,25 +9,37 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where settings come from, in order: command-line flags, then the environment, then a {@code
- * .env} file in the working directory (read as dotenv does: {@code KEY=value} lines, {@code #}
- * comments, optional {@code export}, single or double quotes). Keys are the environment names
- * ({@code DATABASE_URL}, {@code WS_PORT}, ...).
+ * Where settings come from, in order: command-line flags, then the environment, then a {@code .env}
+ * file in the working directory (read as dotenv does: {@code KEY=value} lines, {@code #} comments,
+ * optional {@code export}, single or double quotes). Keys are the environment names ({@code
+ * DATABASE_URL}, {@code WS_PORT}, ...).
  */
 public final class Settings {
   private final Map<String, String> flags;
   private final Map<String, String> environment;
   private final Map<String, String> dotenv;
   private final Path dotenvPath;
-  /** The command-line spelling of a key given as a flag ({@code WS_PORT} -> {@code --port}), for messages. */
+
+  /**
+   * The command-line spelling of a key given as a flag ({@code WS_PORT} -> {@code --port}), for
+   * messages.
+   */
   private final Map<String, String> flagNames;
 
-  public Settings(Map<String, String> flags, Map<String, String> environment, Map<String, String> dotenv, Path dotenvPath) {
+  public Settings(
+      Map<String, String> flags,
+      Map<String, String> environment,
+      Map<String, String> dotenv,
+      Path dotenvPath) {
     this(flags, environment, dotenv, dotenvPath, Map.of());
   }
 
   private Settings(
-      Map<String, String> flags, Map<String, String> environment, Map<String, String> dotenv, Path dotenvPath, Map<String, String> flagNames) {
+      Map<String, String> flags,
+      Map<String, String> environment,
+      Map<String, String> dotenv,
+      Path dotenvPath,
+      Map<String, String> flagNames) {
     this.flags = Map.copyOf(flags);
     this.environment = Map.copyOf(environment);
     this.dotenv = Map.copyOf(dotenv);
@@ -35,7 +47,10 @@ public final class Settings {
     this.flagNames = Map.copyOf(flagNames);
   }
 
-  /** These settings, with the flags' names as the command line spells them (else --key-in-kebab-case). */
+  /**
+   * These settings, with the flags' names as the command line spells them (else
+   * --key-in-kebab-case).
+   */
   public Settings withFlagNames(Map<String, String> names) {
     return new Settings(flags, environment, dotenv, dotenvPath, names);
   }
@@ -51,7 +66,9 @@ public final class Settings {
     return new Settings(flags, environment, Map.of(), null);
   }
 
-  /** The value of a key, or null: a flag, else the environment, else .env. Blank counts as unset. */
+  /**
+   * The value of a key, or null: a flag, else the environment, else .env. Blank counts as unset.
+   */
   public String get(String key) {
     for (Map<String, String> source : List.of(flags, environment, dotenv)) {
       String value = source.get(key);
@@ -81,7 +98,9 @@ public final class Settings {
     return "default";
   }
 
-  /** The name to use in a message about a key's value: its flag when a flag gave it, else the key. */
+  /**
+   * The name to use in a message about a key's value: its flag when a flag gave it, else the key.
+   */
   public String nameOf(String key) {
     return present(flags, key) ? flagName(key) : key;
   }

@@ -10,7 +10,10 @@ public final class Throwables {
 
   private Throwables() {}
 
-  /** The first throwable in {@code t}'s cause chain (itself included) that {@code test} accepts, else null. */
+  /**
+   * The first throwable in {@code t}'s cause chain (itself included) that {@code test} accepts,
+   * else null.
+   */
   public static Throwable find(Throwable t, Predicate<? super Throwable> test) {
     Throwable c = t;
     for (int depth = 0; c != null && depth < MAX_DEPTH; depth++) {
@@ -46,14 +49,16 @@ public final class Throwables {
   /** True when something in {@code t}'s cause chain is of one of the types. */
   @SafeVarargs
   public static boolean has(Throwable t, Class<? extends Throwable>... types) {
-    return find(t, c -> {
-          for (Class<? extends Throwable> type : types) {
-            if (type.isInstance(c)) {
-              return true;
-            }
-          }
-          return false;
-        })
+    return find(
+            t,
+            c -> {
+              for (Class<? extends Throwable> type : types) {
+                if (type.isInstance(c)) {
+                  return true;
+                }
+              }
+              return false;
+            })
         != null;
   }
 
@@ -71,7 +76,11 @@ public final class Throwables {
   /** A failed future's cause, without the CompletionException/ExecutionException wrappers. */
   public static Throwable unwrap(Throwable t) {
     Throwable c = t;
-    for (int depth = 0; depth < MAX_DEPTH && (c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null; depth++) {
+    for (int depth = 0;
+        depth < MAX_DEPTH
+            && (c instanceof CompletionException || c instanceof ExecutionException)
+            && c.getCause() != null;
+        depth++) {
       c = c.getCause();
     }
     return c;

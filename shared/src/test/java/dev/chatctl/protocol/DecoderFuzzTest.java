@@ -42,32 +42,39 @@ class DecoderFuzzTest {
 
   @Property(tries = 2000)
   void engineTextFramesDecodeOrFailWithTheirOwnError(@ForAll("engineFrames") String frame) {
-    Fuzz.bounded(frame.length(), () -> {
-      try {
-        EnginePacket packet = EngineCodec.decodeText(frame);
-        assertEquals(frame, EngineCodec.encodeText(packet), "a decoded frame encodes back to itself");
-      } catch (ProtocolException expected) {
-        // refused: the connection is closed
-      }
-      return null;
-    });
+    Fuzz.bounded(
+        frame.length(),
+        () -> {
+          try {
+            EnginePacket packet = EngineCodec.decodeText(frame);
+            assertEquals(
+                frame, EngineCodec.encodeText(packet), "a decoded frame encodes back to itself");
+          } catch (ProtocolException expected) {
+            // refused: the connection is closed
+          }
+          return null;
+        });
   }
 
   @Property(tries = 2000)
   void pollingPayloadsDecodeOrFailWithTheirOwnError(@ForAll("engineFrames") String payload) {
-    Fuzz.bounded(payload.length(), () -> {
-      try {
-        List<EnginePacket> packets = EngineCodec.decodePayload(payload);
-        assertTrue(packets.size() <= payload.length() + 1, "no more packets than records");
-      } catch (ProtocolException expected) {
-        // refused
-      }
-      return null;
-    });
+    Fuzz.bounded(
+        payload.length(),
+        () -> {
+          try {
+            List<EnginePacket> packets = EngineCodec.decodePayload(payload);
+            assertTrue(packets.size() <= payload.length() + 1, "no more packets than records");
+          } catch (ProtocolException expected) {
+            // refused
+          }
+          return null;
+        });
   }
 
   @Property(tries = 300)
-  void pollingPayloadsRoundTrip(@ForAll @Size(max = 20) List<@IntRange(min = 0, max = 6) Integer> types, @ForAll("plainText") String text) {
+  void pollingPayloadsRoundTrip(
+      @ForAll @Size(max = 20) List<@IntRange(min = 0, max = 6) Integer> types,
+      @ForAll("plainText") String text) {
     List<EnginePacket> packets = new ArrayList<>();
     for (int type : types) {
       packets.add(EnginePacket.of(EnginePacket.Type.values()[type], text));
@@ -87,42 +94,56 @@ class DecoderFuzzTest {
   void socketPacketsDecodeOrFailWithTheirOwnError(
       @ForAll @Size(min = 1, max = 6) List<@From("socketFrames") String> frames,
       @ForAll @Size(max = 6) List<@IntRange(min = 0, max = 3000) Integer> binarySizes) {
-    int length = frames.stream().mapToInt(String::length).sum() + binarySizes.stream().mapToInt(i -> i).sum();
-    Fuzz.bounded(length, () -> {
-      SocketCodec.Decoder decoder = new SocketCodec.Decoder();
-      for (int i = 0; i < Math.max(frames.size(), binarySizes.size()); i++) {
-        try {
-          if (i < frames.size()) {
-            checkPacket(decoder.decode(frames.get(i)));
+    int length =
+        frames.stream().mapToInt(String::length).sum()
+            + binarySizes.stream().mapToInt(i -> i).sum();
+    Fuzz.bounded(
+        length,
+        () -> {
+          SocketCodec.Decoder decoder = new SocketCodec.Decoder();
+          for (int i = 0; i < Math.max(frames.size(), binarySizes.size()); i++) {
+            try {
+              if (i < frames.size()) {
+                checkPacket(decoder.decode(frames.get(i)));
+              }
+              if (i < binarySizes.size()) {
+                checkPacket(decoder.decode(new byte[binarySizes.get(i)]));
+              }
+            } catch (ProtocolException expected) {
+              return null; // refused: the connection is closed, the decoder not used again
+            }
           }
-          if (i < binarySizes.size()) {
-            checkPacket(decoder.decode(new byte[binarySizes.get(i)]));
-          }
-        } catch (ProtocolException expected) {
-          return null; // refused: the connection is closed, the decoder not used again
-        }
-      }
-      return null;
-    });
+          return null;
+        });
   }
 
   /** Deep nesting, long numbers and long ack ids: refused or decoded, within the limits. */
   @Property(tries = 200)
-  void pathologicalPacketsStayWithinLimits(@ForAll @IntRange(min = 1, max = 200_000) int n, @ForAll @IntRange(min = 0, max = 3) int kind) {
-    String text = switch (kind) {
-      case 0 -> "2" + "[".repeat(n) + "]".repeat(n);
-      case 1 -> "2[\"x\"," + "9".repeat(n) + "]";
-      case 2 -> "2" + "1".repeat(Math.min(n, 30)) + "[\"x\"]";
-      default -> "5" + n + "-[\"x\"" + ",{\"_placeholder\":true,\"num\":0}".repeat(Math.min(n, 1000)) + "]";
-    };
-    Fuzz.bounded(text.length(), () -> {
-      try {
-        checkPacket(new SocketCodec.Decoder().decode(text));
-      } catch (ProtocolException expected) {
-        // refused
-      }
-      return null;
-    });
+  void pathologicalPacketsStayWithinLimits(
+      @ForAll @IntRange(min = 1, max = 200_000) int n,
+      @ForAll @IntRange(min = 0, max = 3) int kind) {
+    String text =
+        switch (kind) {
+          case 0 -> "2" + "[".repeat(n) + "]".repeat(n);
+          case 1 -> "2[\"x\"," + "9".repeat(n) + "]";
+          case 2 -> "2" + "1".repeat(Math.min(n, 30)) + "[\"x\"]";
+          default ->
+              "5"
+                  + n
+                  + "-[\"x\""
+                  + ",{\"_placeholder\":true,\"num\":0}".repeat(Math.min(n, 1000))
+                  + "]";
+        };
+    Fuzz.bounded(
+        text.length(),
+        () -> {
+          try {
+            checkPacket(new SocketCodec.Decoder().decode(text));
+          } catch (ProtocolException expected) {
+            // refused
+          }
+          return null;
+        });
   }
 
   private static void checkPacket(SocketPacket packet) {
@@ -133,20 +154,26 @@ class DecoderFuzzTest {
   }
 
   @Property(tries = 20)
-  void attachmentsCannotPileUpPastOnePayload(@ForAll @IntRange(min = 11, max = 10_000) int announced) {
+  void attachmentsCannotPileUpPastOnePayload(
+      @ForAll @IntRange(min = 11, max = 10_000) int announced) {
     SocketCodec.Decoder decoder = new SocketCodec.Decoder();
     decoder.decode("5" + announced + "-[\"upload\",{\"_placeholder\":true,\"num\":0}]");
     byte[] chunk = new byte[100_000];
-    assertThrows(ProtocolException.class, () -> {
-      for (int i = 0; i < announced; i++) {
-        decoder.decode(chunk);
-      }
-    });
+    assertThrows(
+        ProtocolException.class,
+        () -> {
+          for (int i = 0; i < announced; i++) {
+            decoder.decode(chunk);
+          }
+        });
   }
 
-  /** Chat events from decoded packets: a Valid event keeps the contract's limits, nothing throws. */
+  /**
+   * Chat events from decoded packets: a Valid event keeps the contract's limits, nothing throws.
+   */
   @Property(tries = 2000)
-  void chatPayloadsParseToAnEventOrARefusal(@ForAll("chatPackets") String text, @ForAll @IntRange(min = 1, max = 4000) int maxLength) {
+  void chatPayloadsParseToAnEventOrARefusal(
+      @ForAll("chatPackets") String text, @ForAll @IntRange(min = 1, max = 4000) int maxLength) {
     JsonNode data;
     try {
       data = Json.read(text);
@@ -159,15 +186,22 @@ class DecoderFuzzTest {
     List<JsonNode> args = new ArrayList<>();
     data.forEach(args::add);
     String event = args.remove(0).textValue();
-    ClientEvents.Parsed parsed = Fuzz.bounded(text.length(), () -> ClientEvents.parse(event, args, maxLength));
-    if (parsed instanceof ClientEvents.Valid(ClientEvent.SendMessage send)) {
-      assertTrue(send.content().length() >= 1 && send.content().length() <= maxLength, send.content());
+    ClientEvents.Parsed parsed =
+        Fuzz.bounded(text.length(), () -> ClientEvents.parse(event, args, maxLength));
+    if (parsed instanceof ClientEvents.Valid valid
+        && valid.event() instanceof ClientEvent.SendMessage send) {
+      assertTrue(
+          send.content().length() >= 1 && send.content().length() <= maxLength, send.content());
       assertTrue(send.recipientId().length() <= ClientEvents.MAX_ID_LENGTH);
     }
   }
 
   @Provide
   Arbitrary<String> chatPackets() {
-    return Fuzz.mutated(Fuzz.SOCKET_SEEDS.stream().filter(s -> s.contains("[\"message")).map(s -> s.substring(s.indexOf('['))).toList());
+    return Fuzz.mutated(
+        Fuzz.SOCKET_SEEDS.stream()
+            .filter(s -> s.contains("[\"message"))
+            .map(s -> s.substring(s.indexOf('[')))
+            .toList());
   }
 }

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.ThreadMXBean;
-import java.lang.management.ManagementFactory;
 import dev.chatctl.protocol.engineio.EngineCodec;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,13 +17,15 @@ import net.jqwik.api.Tuple;
 
 /**
  * Inputs for the decoders' property tests: random text over the protocols' own characters,
- * arbitrary Unicode (lone surrogates included), and valid frames mutated by a few random edits;
- * and {@link #bounded}, which runs a decoder call with a time and an allocation limit.
+ * arbitrary Unicode (lone surrogates included), and valid frames mutated by a few random edits; and
+ * {@link #bounded}, which runs a decoder call with a time and an allocation limit.
  */
 public final class Fuzz {
   private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+
   /** Characters the Engine.IO, Socket.IO and JSON grammars give meaning to, and a few more. */
-  private static final String PROTOCOL_CHARS = "0123456789-/,[]{}\":_.tfnulrbe\\ \u001e\u0000é€😀\uD800";
+  private static final String PROTOCOL_CHARS =
+      "0123456789-/,[]{}\":_.tfnulrbe\\ \u001e\u0000é€😀\uD800";
 
   private Fuzz() {}
 
@@ -44,9 +46,16 @@ public final class Fuzz {
 
   /** Valid Engine.IO frames and polling payloads, each Socket.IO seed as a MESSAGE among them. */
   public static List<String> engineSeeds() {
-    List<String> seeds = new ArrayList<>(List.of("0{\"sid\":\"x\"}", "2", "3probe", "5", "6", "1", "bAAEC"));
+    List<String> seeds =
+        new ArrayList<>(List.of("0{\"sid\":\"x\"}", "2", "3probe", "5", "6", "1", "bAAEC"));
     SOCKET_SEEDS.forEach(s -> seeds.add("4" + s));
-    seeds.add("4" + SOCKET_SEEDS.get(4) + EngineCodec.RECORD_SEPARATOR + "2" + EngineCodec.RECORD_SEPARATOR + "bAQID");
+    seeds.add(
+        "4"
+            + SOCKET_SEEDS.get(4)
+            + EngineCodec.RECORD_SEPARATOR
+            + "2"
+            + EngineCodec.RECORD_SEPARATOR
+            + "bAQID");
     return seeds;
   }
 
@@ -55,9 +64,7 @@ public final class Fuzz {
     Arbitrary<String> grammar = Arbitraries.strings().withChars(PROTOCOL_CHARS).ofMaxLength(300);
     Arbitrary<String> unicode = Arbitraries.strings().all().ofMaxLength(100);
     return Arbitraries.frequencyOf(
-        Tuple.of(2, grammar),
-        Tuple.of(1, unicode),
-        Tuple.of(4, mutated(seeds)));
+        Tuple.of(2, grammar), Tuple.of(1, unicode), Tuple.of(4, mutated(seeds)));
   }
 
   /** A seed with 1 to 8 edits: a character inserted, replaced or deleted, or a span repeated. */
@@ -70,13 +77,14 @@ public final class Fuzz {
                 Arbitraries.integers().between(1, 40))
             .as(Edit::new);
     return Combinators.combine(Arbitraries.of(seeds), edit.list().ofMinSize(1).ofMaxSize(8))
-        .as((seed, edits) -> {
-          StringBuilder s = new StringBuilder(seed);
-          for (Edit e : edits) {
-            e.apply(s);
-          }
-          return s.toString();
-        });
+        .as(
+            (seed, edits) -> {
+              StringBuilder s = new StringBuilder(seed);
+              for (Edit e : edits) {
+                e.apply(s);
+              }
+              return s.toString();
+            });
   }
 
   private record Edit(int kind, int position, char c, int span) {
@@ -107,17 +115,21 @@ public final class Fuzz {
    */
   public static <T> T bounded(int inputLength, Supplier<T> call) {
     long limit = 1_000_000L + 100L * inputLength;
-    return assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
-      long before = THREADS.getCurrentThreadAllocatedBytes();
-      T result = call.get();
-      long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
-      if (allocated > limit) {
-        before = THREADS.getCurrentThreadAllocatedBytes();
-        call.get();
-        allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
-      }
-      assertTrue(allocated <= limit, "allocated " + allocated + " bytes for " + inputLength + " characters");
-      return result;
-    });
+    return assertTimeoutPreemptively(
+        Duration.ofSeconds(5),
+        () -> {
+          long before = THREADS.getCurrentThreadAllocatedBytes();
+          T result = call.get();
+          long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
+          if (allocated > limit) {
+            before = THREADS.getCurrentThreadAllocatedBytes();
+            call.get();
+            allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
+          }
+          assertTrue(
+              allocated <= limit,
+              "allocated " + allocated + " bytes for " + inputLength + " characters");
+          return result;
+        });
   }
 }

@@ -23,12 +23,16 @@ class DurationsTest {
 
   @Test
   void aBadValueNamesTheSettingAndTheForms() {
-    ConfigException e = assertThrows(ConfigException.class, () -> Durations.parse("RECOVERY_WINDOW", "soon"));
-    assertEquals("RECOVERY_WINDOW 'soon' is not a duration (like 90s, 30m, 24h, 2d, or seconds)", e.getMessage());
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> Durations.parse("RECOVERY_WINDOW", "soon"));
+    assertEquals(
+        "RECOVERY_WINDOW 'soon' is not a duration (like 90s, 30m, 24h, 2d, or seconds)",
+        e.getMessage());
   }
 
   @Property
-  void formatReadsBackAsTheSameDuration(@ForAll @LongRange(min = 0, max = 400L * 86_400_000) long millis) {
+  void formatReadsBackAsTheSameDuration(
+      @ForAll @LongRange(min = 0, max = 400L * 86_400_000) long millis) {
     Duration d = Duration.ofMillis(millis);
     assertEquals(d, Durations.parse("X", Durations.format(d)));
   }

@@ -18,13 +18,14 @@ class SerialExecutorTest {
     List<String> order = new ArrayList<>();
     SerialExecutor serial = SerialExecutor.direct(e -> order.add("failed"));
     Thread caller = Thread.currentThread();
-    serial.execute(() -> {
-      order.add("a");
-      serial.execute(() -> order.add("c"));
-      order.add("b");
-      assertTrue(serial.inLoop());
-      assertEquals(caller, Thread.currentThread());
-    });
+    serial.execute(
+        () -> {
+          order.add("a");
+          serial.execute(() -> order.add("c"));
+          order.add("b");
+          assertTrue(serial.inLoop());
+          assertEquals(caller, Thread.currentThread());
+        });
     assertEquals(List.of("a", "b", "c"), order);
   }
 
@@ -33,9 +34,10 @@ class SerialExecutorTest {
     List<Object> seen = new ArrayList<>();
     SerialExecutor serial = SerialExecutor.direct(seen::add);
     IllegalStateException boom = new IllegalStateException("boom");
-    serial.execute(() -> {
-      throw boom;
-    });
+    serial.execute(
+        () -> {
+          throw boom;
+        });
     serial.execute(() -> seen.add("next"));
     assertEquals(List.of(boom, "next"), seen);
   }
@@ -54,19 +56,23 @@ class SerialExecutorTest {
       List<Thread> submitters = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int id = t;
-        submitters.add(Thread.ofPlatform().start(() -> {
-          for (int i = 0; i < perThread; i++) {
-            int n = i;
-            serial.execute(() -> {
-              if (++running[0] != 1) {
-                overlapped[0] = true;
-              }
-              ran.add(new int[] {id, n});
-              running[0]--;
-              done.countDown();
-            });
-          }
-        }));
+        submitters.add(
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      for (int i = 0; i < perThread; i++) {
+                        int n = i;
+                        serial.execute(
+                            () -> {
+                              if (++running[0] != 1) {
+                                overlapped[0] = true;
+                              }
+                              ran.add(new int[] {id, n});
+                              running[0]--;
+                              done.countDown();
+                            });
+                      }
+                    }));
       }
       for (Thread t : submitters) {
         t.join();

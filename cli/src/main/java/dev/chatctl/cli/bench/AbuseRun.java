@@ -1,7 +1,7 @@
 package dev.chatctl.cli.bench;
 
-import dev.chatctl.cli.Converters.PositiveDuration;
 import dev.chatctl.cli.Converters.AnyDuration;
+import dev.chatctl.cli.Converters.PositiveDuration;
 import dev.chatctl.cli.ExitCodes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,10 +24,10 @@ import picocli.CommandLine.Option;
 /**
  * {@code bench abuse}: {@code --count} connections that never complete anything, of one {@code
  * --kind}: {@code slowloris} (a request's headers, one byte per {@code --interval}), {@code idle}
- * (nothing at all) or {@code partial-frame} (a WebSocket whose first frame header announces
- * 999,000 bytes, followed by one). Reports the server's resident memory per such connection once
- * all are open (with {@code --server-pid}), and how many the server closed, how soon, and how
- * many within {@code --within} (its header timeout). Raw TCP, one thread, non-blocking.
+ * (nothing at all) or {@code partial-frame} (a WebSocket whose first frame header announces 999,000
+ * bytes, followed by one). Reports the server's resident memory per such connection once all are
+ * open (with {@code --server-pid}), and how many the server closed, how soon, and how many within
+ * {@code --within} (its header timeout). Raw TCP, one thread, non-blocking.
  */
 final class AbuseRun extends BenchRun {
   enum Kind {
@@ -37,8 +37,12 @@ final class AbuseRun extends BenchRun {
   }
 
   private static final Duration SETTLE = Duration.ofSeconds(3);
-  /** Timers fire a little after their time: a close up to a second past --within counts as within. */
+
+  /**
+   * Timers fire a little after their time: a close up to a second past --within counts as within.
+   */
   private static final Duration GRACE = Duration.ofSeconds(1);
+
   /** What a slowloris's headers go on with, a byte at a time: a header line, again and again. */
   private static final byte[] TRICKLE = "X-a: b\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -49,7 +53,14 @@ final class AbuseRun extends BenchRun {
   final Duration hold;
   private final LatencyStats closeTimes = new LatencyStats();
 
-  AbuseRun(BenchOptions options, PrintStream progress, Kind kind, int count, Duration interval, Duration within, Duration hold) {
+  AbuseRun(
+      BenchOptions options,
+      PrintStream progress,
+      Kind kind,
+      int count,
+      Duration interval,
+      Duration within,
+      Duration hold) {
     super(options, progress);
     if (count < 1 || interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("--count must be at least 1 and --interval more than 0");
@@ -108,7 +119,11 @@ final class AbuseRun extends BenchRun {
         Map<String, Object> rss = new LinkedHashMap<>();
         rss.put("beforeMiB", Math.round(rssBefore / 1048576.0 * 10) / 10.0);
         rss.put("afterMiB", Math.round(rssAfter / 1048576.0 * 10) / 10.0);
-        rss.put("perConnectionKiB", abusers.isEmpty() ? null : Math.round((rssAfter - rssBefore) / 1024.0 / abusers.size() * 100) / 100.0);
+        rss.put(
+            "perConnectionKiB",
+            abusers.isEmpty()
+                ? null
+                : Math.round((rssAfter - rssBefore) / 1024.0 / abusers.size() * 100) / 100.0);
         result.metrics.put("serverRss", rss);
       }
       report(result, abusers);
@@ -154,14 +169,29 @@ final class AbuseRun extends BenchRun {
       channel.socket().setSoTimeout(10_000);
       String host = target.hostHeader();
       switch (kind) {
-        case SLOWLORIS -> write(channel, "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: " + host + "\r\n");
-        case IDLE -> { }
+        case SLOWLORIS ->
+            write(
+                channel,
+                "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: " + host + "\r\n");
+        case IDLE -> {}
         case PARTIAL_FRAME -> {
-          write(channel, "GET " + Target.PATH + " HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-              + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+          write(
+              channel,
+              "GET "
+                  + Target.PATH
+                  + " HTTP/1.1\r\nHost: "
+                  + host
+                  + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
           readHead(channel);
           // FIN + text, masked, 64-bit length 999,000; the mask; one payload byte
-          ByteBuffer frame = ByteBuffer.allocate(15).put((byte) 0x81).put((byte) 0xFF).putLong(999_000).putInt(0x01020304).put((byte) 'x');
+          ByteBuffer frame =
+              ByteBuffer.allocate(15)
+                  .put((byte) 0x81)
+                  .put((byte) 0xFF)
+                  .putLong(999_000)
+                  .putInt(0x01020304)
+                  .put((byte) 'x');
           channel.write(frame.flip());
         }
       }
@@ -191,7 +221,9 @@ final class AbuseRun extends BenchRun {
         } catch (IOException e) {
           n = -1;
         }
-        if (n > 0 && new String(in.array(), 0, n, StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 503")) {
+        if (n > 0
+            && new String(in.array(), 0, n, StandardCharsets.ISO_8859_1)
+                .startsWith("HTTP/1.1 503")) {
           a.refused = true;
         }
         if (n < 0) {
@@ -251,26 +283,52 @@ final class AbuseRun extends BenchRun {
     }
   }
 
-  @Command(name = "abuse", mixinStandardHelpOptions = true, footer = ExitCodes.FOOTER,
-      description = {"Slow and stuck connections: --count connections of one --kind (slowloris: headers one byte per --interval;",
-          "idle: nothing; partial-frame: a WebSocket frame that announces 999,000 bytes and sends one). Reports the server's",
-          "resident memory per connection (--server-pid) and how many it closed, how soon, and how many within --within."})
+  @Command(
+      name = "abuse",
+      mixinStandardHelpOptions = true,
+      footer = ExitCodes.FOOTER,
+      description = {
+        "Slow and stuck connections: --count connections of one --kind (slowloris: headers one byte per --interval;",
+        "idle: nothing; partial-frame: a WebSocket frame that announces 999,000 bytes and sends one). Reports the server's",
+        "resident memory per connection (--server-pid) and how many it closed, how soon, and how many within --within."
+      })
   static final class Cli extends BenchCommand.Scenario {
-    @Option(names = "--kind", paramLabel = "KIND", defaultValue = "slowloris", description = "slowloris, idle or partial-frame (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--kind",
+        paramLabel = "KIND",
+        defaultValue = "slowloris",
+        description = "slowloris, idle or partial-frame (default ${DEFAULT-VALUE}).")
     String kind;
 
-    @Option(names = "--count", paramLabel = "N", defaultValue = "1000", description = "Connections (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--count",
+        paramLabel = "N",
+        defaultValue = "1000",
+        description = "Connections (default ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s", converter = PositiveDuration.class,
+    @Option(
+        names = "--interval",
+        paramLabel = "DURATION",
+        defaultValue = "1s",
+        converter = PositiveDuration.class,
         description = "A slowloris's time between header bytes (default ${DEFAULT-VALUE}).")
     Duration interval;
 
-    @Option(names = "--within", paramLabel = "DURATION", defaultValue = "30s", converter = PositiveDuration.class,
-        description = "The server's header timeout: closes up to a second after it count as within (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--within",
+        paramLabel = "DURATION",
+        defaultValue = "30s",
+        converter = PositiveDuration.class,
+        description =
+            "The server's header timeout: closes up to a second after it count as within (default ${DEFAULT-VALUE}).")
     Duration within;
 
-    @Option(names = "--hold", paramLabel = "DURATION", defaultValue = "120s", converter = AnyDuration.class,
+    @Option(
+        names = "--hold",
+        paramLabel = "DURATION",
+        defaultValue = "120s",
+        converter = AnyDuration.class,
         description = "Longest wait for the server to close them all (default ${DEFAULT-VALUE}).")
     Duration hold;
 
@@ -280,7 +338,8 @@ final class AbuseRun extends BenchRun {
       try {
         k = Kind.valueOf(kind.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--kind must be slowloris, idle or partial-frame, not " + kind);
+        throw new IllegalArgumentException(
+            "--kind must be slowloris, idle or partial-frame, not " + kind);
       }
       return new AbuseRun(options, progress, k, count, interval, within, hold);
     }

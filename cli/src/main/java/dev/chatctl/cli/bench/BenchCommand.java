@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code chatctl bench}: a load generator that speaks only the wire contract. */
 @Command(
@@ -48,36 +48,63 @@ public final class BenchCommand extends GroupCommand {
 
   /** Options every scenario takes. */
   static final class Common {
-    @Option(names = "--url", paramLabel = "URL",
-        description = "The server, plain http:// or ws:// (else CHATCTL_URL, else http://localhost:WS_PORT, default port 3001).")
+    @Option(
+        names = "--url",
+        paramLabel = "URL",
+        description =
+            "The server, plain http:// or ws:// (else CHATCTL_URL, else http://localhost:WS_PORT, default port 3001).")
     String url;
 
     @Mixin SecretOptions secret;
 
-    @Option(names = "--server-pid", paramLabel = "PID", defaultValue = "0",
-        description = "The server's process id: its CPU (and, for connections, resident memory) is reported.")
+    @Option(
+        names = "--server-pid",
+        paramLabel = "PID",
+        defaultValue = "0",
+        description =
+            "The server's process id: its CPU (and, for connections, resident memory) is reported.")
     long serverPid;
 
-    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "200",
+    @Option(
+        names = "--concurrency",
+        paramLabel = "N",
+        defaultValue = "200",
         description = "Handshakes in flight at once while connecting (default ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--source-ips", paramLabel = "N", defaultValue = "0",
-        description = "Spread connections over local addresses 127.0.0.1..N (loopback servers only; 0 = one address per 25,000 sockets).")
+    @Option(
+        names = "--source-ips",
+        paramLabel = "N",
+        defaultValue = "0",
+        description =
+            "Spread connections over local addresses 127.0.0.1..N (loopback servers only; 0 = one address per 25,000 sockets).")
     int sourceIps;
 
-    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "120s", converter = PositiveDuration.class,
+    @Option(
+        names = "--connect-timeout",
+        paramLabel = "DURATION",
+        defaultValue = "120s",
+        converter = PositiveDuration.class,
         description = "Longest the connect phase may take (default ${DEFAULT-VALUE}).")
     Duration connectTimeout;
 
-    @Option(names = "--drain", paramLabel = "DURATION", defaultValue = "5s", converter = AnyDuration.class,
-        description = "How long to wait for messages in flight once sending stops (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--drain",
+        paramLabel = "DURATION",
+        defaultValue = "5s",
+        converter = AnyDuration.class,
+        description =
+            "How long to wait for messages in flight once sending stops (default ${DEFAULT-VALUE}).")
     Duration drain;
 
-    @Option(names = "--json", description = "Print one JSON object for the run instead of the table.")
+    @Option(
+        names = "--json",
+        description = "Print one JSON object for the run instead of the table.")
     boolean json;
 
-    @Option(names = "--no-progress", description = "No live progress line (there is none when stderr is not a terminal).")
+    @Option(
+        names = "--no-progress",
+        description = "No live progress line (there is none when stderr is not a terminal).")
     boolean noProgress;
 
     BenchOptions options(int sockets) {
@@ -94,9 +121,13 @@ public final class BenchCommand extends GroupCommand {
       try {
         Target target = Target.of(o.url);
         if (sourceIps > 1 && !target.isLoopback()) {
-          throw new CommandFailure(ExitCodes.USAGE, "--source-ips works with a loopback server only");
+          throw new CommandFailure(
+              ExitCodes.USAGE, "--source-ips works with a loopback server only");
         }
-        o.sourceIps = sourceIps > 0 ? Math.min(254, sourceIps) : target.isLoopback() ? Math.min(254, 1 + (sockets - 1) / 25_000) : 1;
+        o.sourceIps =
+            sourceIps > 0
+                ? Math.min(254, sourceIps)
+                : target.isLoopback() ? Math.min(254, 1 + (sockets - 1) / 25_000) : 1;
       } catch (IllegalArgumentException e) {
         throw new CommandFailure(ExitCodes.USAGE, e.getMessage());
       }
@@ -128,8 +159,11 @@ public final class BenchCommand extends GroupCommand {
       PrintWriter out = spec.commandLine().getOut();
       out.println(common.json ? result.toJson() : result.toTable());
       out.flush();
-      if (result.errors.keySet().stream().anyMatch(kind -> kind.contains(ErrorCode.TOKEN_INVALID.name()))) {
-        spec.commandLine().getErr().println("chatctl: " + SecretOptions.mismatchHint(options.secret));
+      if (result.errors.keySet().stream()
+          .anyMatch(kind -> kind.contains(ErrorCode.TOKEN_INVALID.name()))) {
+        spec.commandLine()
+            .getErr()
+            .println("chatctl: " + SecretOptions.mismatchHint(options.secret));
       }
       return exitCode(result);
     }
@@ -139,13 +173,21 @@ public final class BenchCommand extends GroupCommand {
      * 1 when anything else went wrong (refused, errors, lost messages, a failed phase); else 0.
      */
     static int exitCode(BenchResult result) {
-      Object connected = result.metrics.get("connect") instanceof Map<?, ?> m ? m.get("connected") : null;
-      boolean unreachable = Long.valueOf(0).equals(connected) && !result.errors.isEmpty()
-          && result.errors.keySet().stream().allMatch(kind -> kind.startsWith("connect failed"));
+      Object connected =
+          result.metrics.get("connect") instanceof Map<?, ?> m ? m.get("connected") : null;
+      boolean unreachable =
+          Long.valueOf(0).equals(connected)
+              && !result.errors.isEmpty()
+              && result.errors.keySet().stream()
+                  .allMatch(kind -> kind.startsWith("connect failed"));
       if (unreachable) {
         return ExitCodes.UNAVAILABLE;
       }
-      return result.failure != null || result.errorCount() > 0 || positive(result.metrics.get("lost")) ? ExitCodes.REFUSED : ExitCodes.OK;
+      return result.failure != null
+              || result.errorCount() > 0
+              || positive(result.metrics.get("lost"))
+          ? ExitCodes.REFUSED
+          : ExitCodes.OK;
     }
 
     private static boolean positive(Object value) {
@@ -155,34 +197,62 @@ public final class BenchCommand extends GroupCommand {
 
   /** The message load of the throughput and latency scenarios. */
   static final class MessageLoad {
-    @Option(names = "--pairs", paramLabel = "N", defaultValue = "100", description = "Sender/recipient pairs, each two users (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--pairs",
+        paramLabel = "N",
+        defaultValue = "100",
+        description = "Sender/recipient pairs, each two users (default ${DEFAULT-VALUE}).")
     int pairs;
 
-    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "10s", converter = PositiveDuration.class,
+    @Option(
+        names = "--duration",
+        paramLabel = "DURATION",
+        defaultValue = "10s",
+        converter = PositiveDuration.class,
         description = "Measured time (default ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "2s", converter = AnyDuration.class,
+    @Option(
+        names = "--warmup",
+        paramLabel = "DURATION",
+        defaultValue = "2s",
+        converter = AnyDuration.class,
         description = "Time sending before measuring (default ${DEFAULT-VALUE}).")
     Duration warmup;
 
-    @Option(names = "--size", paramLabel = "N", defaultValue = "32", description = "Characters per message (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--size",
+        paramLabel = "N",
+        defaultValue = "32",
+        description = "Characters per message (default ${DEFAULT-VALUE}).")
     int size;
   }
 
-  @Command(name = "throughput", mixinStandardHelpOptions = true,
-      description = "Closed loop: each sender keeps --window messages unanswered; a message counts when its recipient got "
-          + "message:receive. Reports delivered messages/s and send-to-receive latency percentiles.",
-      footer = {"%nExamples:", "  chatctl bench throughput --pairs 100 --window 32 --duration 10s", ExitCodes.FOOTER})
+  @Command(
+      name = "throughput",
+      mixinStandardHelpOptions = true,
+      description =
+          "Closed loop: each sender keeps --window messages unanswered; a message counts when its recipient got "
+              + "message:receive. Reports delivered messages/s and send-to-receive latency percentiles.",
+      footer = {
+        "%nExamples:",
+        "  chatctl bench throughput --pairs 100 --window 32 --duration 10s",
+        ExitCodes.FOOTER
+      })
   static final class Throughput extends Scenario {
     @Mixin MessageLoad load;
 
-    @Option(names = "--window", paramLabel = "N", defaultValue = "32", description = "Messages each sender keeps unanswered (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--window",
+        paramLabel = "N",
+        defaultValue = "32",
+        description = "Messages each sender keeps unanswered (default ${DEFAULT-VALUE}).")
     int window;
 
     @Override
     BenchRun create(BenchOptions options, PrintStream progress) {
-      return new ThroughputRun(options, progress, load.pairs, window, load.warmup, load.duration, load.size);
+      return new ThroughputRun(
+          options, progress, load.pairs, window, load.warmup, load.duration, load.size);
     }
 
     @Override
@@ -191,20 +261,32 @@ public final class BenchCommand extends GroupCommand {
     }
   }
 
-  @Command(name = "latency", mixinStandardHelpOptions = true,
-      description = "Open loop at a fixed offered rate, round-robin over pairs; latency from each message's intended send "
-          + "time to its receipt (no coordinated omission). Reports the achieved rate and p50, p90, p99, p99.9 and max.",
-      footer = {"%nExamples:", "  chatctl bench latency --rate 3000 --duration 30s", ExitCodes.FOOTER})
+  @Command(
+      name = "latency",
+      mixinStandardHelpOptions = true,
+      description =
+          "Open loop at a fixed offered rate, round-robin over pairs; latency from each message's intended send "
+              + "time to its receipt (no coordinated omission). Reports the achieved rate and p50, p90, p99, p99.9 and max.",
+      footer = {
+        "%nExamples:",
+        "  chatctl bench latency --rate 3000 --duration 30s",
+        ExitCodes.FOOTER
+      })
   static final class Latency extends Scenario {
     @Mixin MessageLoad load;
 
-    @Option(names = "--rate", paramLabel = "N/s", defaultValue = "5000", converter = Rate.class,
+    @Option(
+        names = "--rate",
+        paramLabel = "N/s",
+        defaultValue = "5000",
+        converter = Rate.class,
         description = "Offered messages per second (default ${DEFAULT-VALUE}).")
     double rate;
 
     @Override
     BenchRun create(BenchOptions options, PrintStream progress) {
-      return new LatencyRun(options, progress, load.pairs, rate, load.warmup, load.duration, load.size);
+      return new LatencyRun(
+          options, progress, load.pairs, rate, load.warmup, load.duration, load.size);
     }
 
     @Override
@@ -213,23 +295,46 @@ public final class BenchCommand extends GroupCommand {
     }
   }
 
-  @Command(name = "connections", mixinStandardHelpOptions = true,
-      description = "Idle authenticated sockets, one user each or --per-user several: handshakes/s, failures, and with "
-          + "--server-pid the server's resident memory per socket. One process holds at most as many sockets as its "
-          + "open-file limit allows (ulimit -n); run several to go further.",
-      footer = {"%nExamples:", "  chatctl bench connections --count 10000 --per-user 100 --server-pid \"$(pgrep -f 'chatctl.jar serve')\"", ExitCodes.FOOTER})
+  @Command(
+      name = "connections",
+      mixinStandardHelpOptions = true,
+      description =
+          "Idle authenticated sockets, one user each or --per-user several: handshakes/s, failures, and with "
+              + "--server-pid the server's resident memory per socket. One process holds at most as many sockets as its "
+              + "open-file limit allows (ulimit -n); run several to go further.",
+      footer = {
+        "%nExamples:",
+        "  chatctl bench connections --count 10000 --per-user 100 --server-pid \"$(pgrep -f 'chatctl.jar serve')\"",
+        ExitCodes.FOOTER
+      })
   static final class Connections extends Scenario {
-    @Option(names = "--count", paramLabel = "N", defaultValue = "20000", description = "Sockets to open (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--count",
+        paramLabel = "N",
+        defaultValue = "20000",
+        description = "Sockets to open (default ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(names = "--per-user", paramLabel = "N", defaultValue = "1", description = "Sockets per user (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--per-user",
+        paramLabel = "N",
+        defaultValue = "1",
+        description = "Sockets per user (default ${DEFAULT-VALUE}).")
     int perUser;
 
-    @Option(names = "--settle", paramLabel = "DURATION", defaultValue = "5s", converter = AnyDuration.class,
+    @Option(
+        names = "--settle",
+        paramLabel = "DURATION",
+        defaultValue = "5s",
+        converter = AnyDuration.class,
         description = "Idle time before the memory is read (default ${DEFAULT-VALUE}).")
     Duration settle;
 
-    @Option(names = "--hold", paramLabel = "DURATION", defaultValue = "0s", converter = AnyDuration.class,
+    @Option(
+        names = "--hold",
+        paramLabel = "DURATION",
+        defaultValue = "0s",
+        converter = AnyDuration.class,
         description = "How long to keep the sockets open after that (default ${DEFAULT-VALUE}).")
     Duration hold;
 
@@ -244,23 +349,46 @@ public final class BenchCommand extends GroupCommand {
     }
   }
 
-  @Command(name = "presence", mixinStandardHelpOptions = true,
-      description = "user:online fan-out: --observers users stay connected while new users connect at --churn per second "
-          + "and leave after --lifetime; latency from a newcomer's CONNECT to each observer's user:online.",
-      footer = {"%nExamples:", "  chatctl bench presence --observers 1000 --churn 100/s", ExitCodes.FOOTER})
+  @Command(
+      name = "presence",
+      mixinStandardHelpOptions = true,
+      description =
+          "user:online fan-out: --observers users stay connected while new users connect at --churn per second "
+              + "and leave after --lifetime; latency from a newcomer's CONNECT to each observer's user:online.",
+      footer = {
+        "%nExamples:",
+        "  chatctl bench presence --observers 1000 --churn 100/s",
+        ExitCodes.FOOTER
+      })
   static final class Presence extends Scenario {
-    @Option(names = "--observers", paramLabel = "N", defaultValue = "1000", description = "Users connected throughout (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--observers",
+        paramLabel = "N",
+        defaultValue = "1000",
+        description = "Users connected throughout (default ${DEFAULT-VALUE}).")
     int observers;
 
-    @Option(names = "--churn", defaultValue = "100/s", paramLabel = "N/s", converter = Rate.class,
+    @Option(
+        names = "--churn",
+        defaultValue = "100/s",
+        paramLabel = "N/s",
+        converter = Rate.class,
         description = "Newcomers per second (default ${DEFAULT-VALUE}).")
     double churn;
 
-    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "10s", converter = PositiveDuration.class,
+    @Option(
+        names = "--duration",
+        paramLabel = "DURATION",
+        defaultValue = "10s",
+        converter = PositiveDuration.class,
         description = "How long newcomers keep coming (default ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = "--lifetime", paramLabel = "DURATION", defaultValue = "1s", converter = AnyDuration.class,
+    @Option(
+        names = "--lifetime",
+        paramLabel = "DURATION",
+        defaultValue = "1s",
+        converter = AnyDuration.class,
         description = "How long each newcomer stays (default ${DEFAULT-VALUE}).")
     Duration lifetime;
 

@@ -16,6 +16,7 @@ final class BenchResult {
   final Map<String, Object> metrics = new LinkedHashMap<>();
   final Map<String, Object> cpu = new LinkedHashMap<>();
   final Map<String, Long> errors = new TreeMap<>();
+
   /** Set when the run could not do what it was asked (nothing connected, timed out, ...). */
   String failure;
 

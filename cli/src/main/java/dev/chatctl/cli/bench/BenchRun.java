@@ -19,8 +19,8 @@ import java.util.function.Supplier;
 
 /**
  * What every scenario shares: the loop, fresh user ids, tokens minted from the secret, the connect
- * phase (bounded concurrency, handshake latencies, failures by reason), errors by code, the progress
- * line, and the result. Scenario code runs on the loop thread unless it says otherwise.
+ * phase (bounded concurrency, handshake latencies, failures by reason), errors by code, the
+ * progress line, and the result. Scenario code runs on the loop thread unless it says otherwise.
  */
 abstract class BenchRun implements BenchSocket.Listener, AutoCloseable {
   final BenchOptions options;
@@ -31,8 +31,10 @@ abstract class BenchRun implements BenchSocket.Listener, AutoCloseable {
   final CpuMeter cpu;
   private final TokenMinter issuer;
   private final PrintStream progressOut;
+
   /** Errors by kind ("message:error VALIDATION_FAILED", "connect refused INVALID_TOKEN", ...). */
   private final Map<String, Long> errors = new TreeMap<>();
+
   final AtomicLong errorCount = new AtomicLong();
   final List<BenchSocket> sockets = new ArrayList<>();
 
@@ -74,7 +76,9 @@ abstract class BenchRun implements BenchSocket.Listener, AutoCloseable {
   /** Opens one socket now (loop thread). */
   void open(BenchSocket socket) {
     socket.startedAt = System.nanoTime();
-    socket.attach(WsConn.open(loop, target.address(), bindAddress(), target.hostHeader(), target.path(), socket));
+    socket.attach(
+        WsConn.open(
+            loop, target.address(), bindAddress(), target.hostHeader(), target.path(), socket));
   }
 
   /** The local address of the next connection: spread over 127.0.0.x when --source-ips asks. */
@@ -87,23 +91,24 @@ abstract class BenchRun implements BenchSocket.Listener, AutoCloseable {
   }
 
   /**
-   * Connects sockets with at most {@code --concurrency} handshakes in flight; completes when each has
-   * connected or failed (from any thread; waits at most {@code timeout}).
+   * Connects sockets with at most {@code --concurrency} handshakes in flight; completes when each
+   * has connected or failed (from any thread; waits at most {@code timeout}).
    */
   boolean connectAll(List<BenchSocket> batch, Duration timeout) throws InterruptedException {
     CompletableFuture<Void> done = new CompletableFuture<>();
     for (BenchSocket s : batch) {
       s.inPhase = true;
     }
-    loop.execute(() -> {
-      toConnect.addAll(batch);
-      phaseLeft += batch.size();
-      phaseDone = done;
-      if (phaseLeft == 0) {
-        done.complete(null);
-      }
-      pump();
-    });
+    loop.execute(
+        () -> {
+          toConnect.addAll(batch);
+          phaseLeft += batch.size();
+          phaseDone = done;
+          if (phaseLeft == 0) {
+            done.complete(null);
+          }
+          pump();
+        });
     try {
       done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return true;
@@ -128,15 +133,21 @@ abstract class BenchRun implements BenchSocket.Listener, AutoCloseable {
    * Connects every one of {@code batch}, reporting the connect phase as {@code metric}; false, with
    * the result's failure and errors set, unless all connected in time.
    */
-  boolean connectEvery(BenchResult result, String metric, List<BenchSocket> batch) throws InterruptedException {
+  boolean connectEvery(BenchResult result, String metric, List<BenchSocket> batch)
+      throws InterruptedException {
     boolean inTime = connectAll(batch, options.connectTimeout);
     result.metrics.put(metric, connectSummary());
     long connected = connectedCount.get();
     if (inTime && connected >= batch.size()) {
       return true;
     }
-    result.failure = "only " + connected + " of " + batch.size() + " sockets connected"
-        + (inTime ? "" : " in " + options.connectTimeout.toSeconds() + " s");
+    result.failure =
+        "only "
+            + connected
+            + " of "
+            + batch.size()
+            + " sockets connected"
+            + (inTime ? "" : " in " + options.connectTimeout.toSeconds() + " s");
     result.errors.putAll(errors());
     return false;
   }
@@ -230,17 +241,22 @@ abstract class BenchRun implements BenchSocket.Listener, AutoCloseable {
     if (progressOut == null) {
       return;
     }
-    progress = Thread.ofPlatform().daemon().name("bench-progress").start(() -> {
-      try {
-        while (!Thread.currentThread().isInterrupted()) {
-          Thread.sleep(1_000);
-          progressOut.print("\r\033[K" + line.get());
-          progressOut.flush();
-        }
-      } catch (InterruptedException e) {
-        // the run is over
-      }
-    });
+    progress =
+        Thread.ofPlatform()
+            .daemon()
+            .name("bench-progress")
+            .start(
+                () -> {
+                  try {
+                    while (!Thread.currentThread().isInterrupted()) {
+                      Thread.sleep(1_000);
+                      progressOut.print("\r\033[K" + line.get());
+                      progressOut.flush();
+                    }
+                  } catch (InterruptedException e) {
+                    // the run is over
+                  }
+                });
   }
 
   private void stopProgress() {
@@ -268,12 +284,13 @@ abstract class BenchRun implements BenchSocket.Listener, AutoCloseable {
 
   /** Closes every socket (as clients do) and waits a little for the server to hear it. */
   void closeSockets() {
-    loop.call(() -> {
-      for (BenchSocket s : sockets) {
-        s.close();
-      }
-      return null;
-    });
+    loop.call(
+        () -> {
+          for (BenchSocket s : sockets) {
+            s.close();
+          }
+          return null;
+        });
   }
 
   Map<String, Object> connectSummary() {

@@ -18,7 +18,9 @@ final class BenchSocket implements WsConn.Handler {
     /** The CONNECT answer came (the server has authenticated the socket). */
     default void connected(BenchSocket socket) {}
 
-    /** The server refused the CONNECT; {@code code} is the contract's error code when it gave one. */
+    /**
+     * The server refused the CONNECT; {@code code} is the contract's error code when it gave one.
+     */
     default void refused(BenchSocket socket, String code) {}
 
     /** An event: {@code name} and the packet's whole text ({@code 42[...]}). */
@@ -33,13 +35,17 @@ final class BenchSocket implements WsConn.Handler {
   private final String token;
   private final Listener listener;
   private WsConn conn;
+
   /** System.nanoTime() when the run started the socket, sent its CONNECT, and got the answer. */
   long startedAt;
+
   long connectSentAt;
   long connectedAt;
   private boolean connected;
+
   /** Started by the run's connect phase, and already counted there (BenchRun's bookkeeping). */
   boolean inPhase;
+
   boolean phaseCounted;
   private boolean closing;
 
@@ -60,7 +66,9 @@ final class BenchSocket implements WsConn.Handler {
 
   /** Emits an event with one JSON argument and no ack (any thread); false when not connected. */
   boolean emit(String event, String jsonArgument) {
-    return conn != null && conn.sendText(message(SocketCodec.eventText(SocketPacket.MAIN_NAMESPACE, event, jsonArgument)));
+    return conn != null
+        && conn.sendText(
+            message(SocketCodec.eventText(SocketPacket.MAIN_NAMESPACE, event, jsonArgument)));
   }
 
   /** An Engine.IO MESSAGE carrying one Socket.IO packet's text. */
@@ -69,7 +77,10 @@ final class BenchSocket implements WsConn.Handler {
   }
 
   private static String packet(SocketPacket.Type type, JsonNode data) {
-    return message(SocketCodec.encode(new SocketPacket(type, SocketPacket.MAIN_NAMESPACE, SocketPacket.NO_ACK, data)).text());
+    return message(
+        SocketCodec.encode(
+                new SocketPacket(type, SocketPacket.MAIN_NAMESPACE, SocketPacket.NO_ACK, data))
+            .text());
   }
 
   /** Closes the socket as a client would (Socket.IO DISCONNECT, then the websocket close). */
@@ -100,12 +111,17 @@ final class BenchSocket implements WsConn.Handler {
     switch (type) {
       case OPEN -> {
         connectSentAt = System.nanoTime();
-        conn.sendText(packet(SocketPacket.Type.CONNECT, JsonNodeFactory.instance.objectNode().put("token", token)));
+        conn.sendText(
+            packet(
+                SocketPacket.Type.CONNECT,
+                JsonNodeFactory.instance.objectNode().put("token", token)));
       }
-      case PING -> conn.sendText(EngineCodec.encodeText(EnginePacket.of(EnginePacket.Type.PONG, text.substring(1))));
+      case PING ->
+          conn.sendText(
+              EngineCodec.encodeText(EnginePacket.of(EnginePacket.Type.PONG, text.substring(1))));
       case CLOSE -> lose("server closed the Engine.IO session");
       case MESSAGE -> socketIo(text);
-      default -> { }
+      default -> {}
     }
   }
 
@@ -143,7 +159,7 @@ final class BenchSocket implements WsConn.Handler {
         listener.refused(this, code == null ? "CONNECT_ERROR" : code);
       }
       case DISCONNECT -> lose("server disconnected the socket");
-      default -> { }
+      default -> {}
     }
   }
 

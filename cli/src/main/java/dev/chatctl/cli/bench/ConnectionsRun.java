@@ -20,7 +20,13 @@ final class ConnectionsRun extends BenchRun {
   final Duration settle;
   final Duration hold;
 
-  ConnectionsRun(BenchOptions options, PrintStream progress, int count, int perUser, Duration settle, Duration hold) {
+  ConnectionsRun(
+      BenchOptions options,
+      PrintStream progress,
+      int count,
+      int perUser,
+      Duration settle,
+      Duration hold) {
     super(options, progress);
     if (count < 1 || perUser < 1) {
       throw new IllegalArgumentException("--count and --per-user must be at least 1");
@@ -43,7 +49,11 @@ final class ConnectionsRun extends BenchRun {
     for (int i = 0; i < count; i++) {
       all.add(newSocket(userId("u", i / perUser)));
     }
-    showProgress(() -> String.format("connections: %,d of %,d connected, %,d failed", connectedCount.get(), count, connectFailures.get()));
+    showProgress(
+        () ->
+            String.format(
+                "connections: %,d of %,d connected, %,d failed",
+                connectedCount.get(), count, connectFailures.get()));
     // two halves, each followed by the settle time: the second half's growth is the marginal cost
     // of a socket, without the server's one-time warm-up (compiled code, classes, heap sizing)
     int half = count / 2;
@@ -68,7 +78,8 @@ final class ConnectionsRun extends BenchRun {
     result.metrics.put("connect", connectSummary());
     result.metrics.put("connectSeconds", Math.round(seconds * 1000) / 1000.0);
     if (!inTime) {
-      result.failure = "the connect phase did not end within " + options.connectTimeout.toSeconds() + " s";
+      result.failure =
+          "the connect phase did not end within " + options.connectTimeout.toSeconds() + " s";
     } else if (connected < count) {
       result.failure = (count - connected) + " of " + count + " sockets did not connect";
     }
@@ -81,7 +92,9 @@ final class ConnectionsRun extends BenchRun {
       memory.put("rssAfterMiB", mib(rssAfter));
       memory.put("perSocketKiB", connected == 0 ? null : kib(rssAfter - rssBefore, connected));
       long secondHalf = connected - connectedHalf;
-      memory.put("marginalPerSocketKiB", secondHalf <= 0 || rssHalf < 0 ? null : kib(rssAfter - rssHalf, secondHalf));
+      memory.put(
+          "marginalPerSocketKiB",
+          secondHalf <= 0 || rssHalf < 0 ? null : kib(rssAfter - rssHalf, secondHalf));
       result.metrics.put("serverMemory", memory);
     }
     long stillOpen = loop.call(() -> all.stream().filter(BenchSocket::isConnected).count());
@@ -94,7 +107,13 @@ final class ConnectionsRun extends BenchRun {
 
   /** When the last of these sockets connected (or {@code otherwise}, when none did). */
   private long lastConnected(List<BenchSocket> sockets, long otherwise) {
-    return loop.call(() -> sockets.stream().mapToLong(s -> s.connectedAt).filter(t -> t > 0).max().orElse(otherwise));
+    return loop.call(
+        () ->
+            sockets.stream()
+                .mapToLong(s -> s.connectedAt)
+                .filter(t -> t > 0)
+                .max()
+                .orElse(otherwise));
   }
 
   private static double mib(long bytes) {

@@ -12,8 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * CPU used during a run, in percent of one core: the load generator itself, the server when its pid
- * is given, and every local PostgreSQL process (read from /proc; Linux only, else absent). On a small
- * machine the three compete for the same cores, so a result means little without them.
+ * is given, and every local PostgreSQL process (read from /proc; Linux only, else absent). On a
+ * small machine the three compete for the same cores, so a result means little without them.
  */
 final class CpuMeter {
   /** Linux reports process times in clock ticks of 1/100 s on every common platform. */
@@ -36,7 +36,9 @@ final class CpuMeter {
     postgresStart = postgresTicks();
   }
 
-  /** Percent of one core over the time since {@link #start}, by process: bench, server, postgres. */
+  /**
+   * Percent of one core over the time since {@link #start}, by process: bench, server, postgres.
+   */
   Map<String, Object> stop() {
     double wall = (System.nanoTime() - wallStart) / 1e9;
     Map<String, Object> out = new LinkedHashMap<>();
@@ -66,7 +68,8 @@ final class CpuMeter {
   }
 
   private static long selfCpuNanos() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
       return os.getProcessCpuTime();
     }
     return -1;
@@ -81,7 +84,9 @@ final class CpuMeter {
     }
   }
 
-  /** utime + stime from a /proc/PID/stat line (fields 14 and 15, counted after the command name). */
+  /**
+   * utime + stime from a /proc/PID/stat line (fields 14 and 15, counted after the command name).
+   */
   static long parseTicks(String stat) {
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return Long.parseLong(f[11]) + Long.parseLong(f[12]);
@@ -109,7 +114,8 @@ final class CpuMeter {
     }
     List<Path> dirs = new ArrayList<>();
     try (Stream<Path> list = Files.list(proc)) {
-      list.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(dirs::add);
+      list.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+          .forEach(dirs::add);
     } catch (IOException e) {
       return out;
     }

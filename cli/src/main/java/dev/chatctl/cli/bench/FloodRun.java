@@ -1,8 +1,8 @@
 package dev.chatctl.cli.bench;
 
-import dev.chatctl.cli.Converters.Rate;
-import dev.chatctl.cli.Converters.PositiveDuration;
 import dev.chatctl.cli.Converters.AnyDuration;
+import dev.chatctl.cli.Converters.PositiveDuration;
+import dev.chatctl.cli.Converters.Rate;
 import dev.chatctl.cli.ExitCodes;
 import dev.chatctl.protocol.chat.Events;
 import java.io.PrintStream;
@@ -37,8 +37,12 @@ final class FloodRun extends BenchRun {
   private final LatencyStats duringFlood = new LatencyStats();
   private volatile long measureFrom;
   private volatile long measureTo;
-  /** Instants (relative to base) between the flood's first send and its last answer; loop thread. */
+
+  /**
+   * Instants (relative to base) between the flood's first send and its last answer; loop thread.
+   */
   private volatile long floodFrom = Long.MAX_VALUE;
+
   private long floodTo = Long.MAX_VALUE;
   private final AtomicLong offered = new AtomicLong();
   private long received;
@@ -48,10 +52,20 @@ final class FloodRun extends BenchRun {
   private final Map<String, Long> refused = new TreeMap<>();
   private long floodSendNanos;
 
-  FloodRun(BenchOptions options, PrintStream progress, int pairs, double rate, int flooders, int flood, Duration warmup, Duration duration, int size) {
+  FloodRun(
+      BenchOptions options,
+      PrintStream progress,
+      int pairs,
+      double rate,
+      int flooders,
+      int flood,
+      Duration warmup,
+      Duration duration,
+      int size) {
     super(options, progress);
     if (pairs < 1 || !(rate > 0) || flooders < 1 || flood < 1) {
-      throw new IllegalArgumentException("--pairs, --flooders and --flood must be at least 1 and --rate more than 0");
+      throw new IllegalArgumentException(
+          "--pairs, --flooders and --flood must be at least 1 and --rate more than 0");
     }
     this.pairs = pairs;
     this.rate = rate;
@@ -76,8 +90,11 @@ final class FloodRun extends BenchRun {
     result.params.put("floodPerFlooder", flood);
     result.params.put("warmupS", warmup.toMillis() / 1000.0);
     result.params.put("durationS", duration.toMillis() / 1000.0);
-    showProgress(() -> String.format("flood: %,d connected, %,d offered, %,d flood sent, %,d errors",
-        connectedCount.get(), offered.get(), floodSent.get(), errorCount.get()));
+    showProgress(
+        () ->
+            String.format(
+                "flood: %,d connected, %,d offered, %,d flood sent, %,d errors",
+                connectedCount.get(), offered.get(), floodSent.get(), errorCount.get()));
     List<BenchSocket> all = pairSockets(pairs);
     for (int i = 0; i < flooders; i++) {
       all.add(newSocket(userId("flooder", i)));
@@ -99,7 +116,8 @@ final class FloodRun extends BenchRun {
     for (int i = 0; i < flooders; i++) {
       BenchSocket flooder = sockets.get(2 * pairs + 2 * i);
       String target = sockets.get(2 * pairs + 2 * i + 1).userId;
-      floods[i] = Thread.ofPlatform().name("bench-flooder-" + i).start(() -> floodFrom(flooder, target));
+      floods[i] =
+          Thread.ofPlatform().name("bench-flooder-" + i).start(() -> floodFrom(flooder, target));
     }
     for (Thread t : floods) {
       t.join();
@@ -108,8 +126,10 @@ final class FloodRun extends BenchRun {
     sender.join();
     result.cpu.putAll(cpu.stop());
     long total = (long) flood * flooders;
-    long deadline = System.nanoTime() + Math.max(options.drain.toNanos(), Duration.ofSeconds(60).toNanos());
-    while (System.nanoTime() < deadline && !loop.call(() -> received >= offered.get() && answered() >= total)) {
+    long deadline =
+        System.nanoTime() + Math.max(options.drain.toNanos(), Duration.ofSeconds(60).toNanos());
+    while (System.nanoTime() < deadline
+        && !loop.call(() -> received >= offered.get() && answered() >= total)) {
       Thread.sleep(20);
     }
     report(result, total);
@@ -130,16 +150,19 @@ final class FloodRun extends BenchRun {
     result.metrics.put("pairMessages", messages);
     result.metrics.put("undelivered", Math.max(0, offered.get() - loop.call(() -> received)));
     Map<String, Object> floodOut = new LinkedHashMap<>();
-    loop.call(() -> {
-      floodOut.put("sent", floodSent.get());
-      floodOut.put("accepted", accepted);
-      floodOut.put("refused", new TreeMap<>(refused));
-      floodOut.put("unanswered", Math.max(0, total - answered()));
-      floodOut.put("delivered", floodDelivered);
-      floodOut.put("sendS", Math.round(floodSendNanos / 1e6) / 1000.0);
-      floodOut.put("answeredS", floodTo == Long.MAX_VALUE ? null : Math.round((floodTo - floodFrom) / 1e6) / 1000.0);
-      return null;
-    });
+    loop.call(
+        () -> {
+          floodOut.put("sent", floodSent.get());
+          floodOut.put("accepted", accepted);
+          floodOut.put("refused", new TreeMap<>(refused));
+          floodOut.put("unanswered", Math.max(0, total - answered()));
+          floodOut.put("delivered", floodDelivered);
+          floodOut.put("sendS", Math.round(floodSendNanos / 1e6) / 1000.0);
+          floodOut.put(
+              "answeredS",
+              floodTo == Long.MAX_VALUE ? null : Math.round((floodTo - floodFrom) / 1e6) / 1000.0);
+          return null;
+        });
     result.metrics.put("flood", floodOut);
     result.errors.putAll(errors());
   }
@@ -171,7 +194,11 @@ final class FloodRun extends BenchRun {
       String to = sockets.get(2 * pair + 1).userId;
       offered.incrementAndGet();
       String content = (schedule.intendedAt(i) - base) + padding;
-      if (!sockets.get(2 * pair).emit(Events.MESSAGE_SEND, "{\"recipientId\":\"" + to + "\",\"content\":\"" + content + "\"}")) {
+      if (!sockets
+          .get(2 * pair)
+          .emit(
+              Events.MESSAGE_SEND,
+              "{\"recipientId\":\"" + to + "\",\"content\":\"" + content + "\"}")) {
         loop.execute(() -> error("send on a closed socket"));
       }
     }
@@ -219,32 +246,66 @@ final class FloodRun extends BenchRun {
     }
   }
 
-  @Command(name = "flood", mixinStandardHelpOptions = true, footer = ExitCodes.FOOTER,
-      description = {"Fairness under a flood: --flooders sockets each send --flood messages as fast as they can while --pairs",
-          "well-behaved pairs send at --rate; reports the pairs' latency (p50/p99/max) and the flood's accepted/refused counts."})
+  @Command(
+      name = "flood",
+      mixinStandardHelpOptions = true,
+      footer = ExitCodes.FOOTER,
+      description = {
+        "Fairness under a flood: --flooders sockets each send --flood messages as fast as they can while --pairs",
+        "well-behaved pairs send at --rate; reports the pairs' latency (p50/p99/max) and the flood's accepted/refused counts."
+      })
   static final class Cli extends BenchCommand.Scenario {
-    @Option(names = "--pairs", paramLabel = "N", defaultValue = "10", description = "Well-behaved sender/recipient pairs (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--pairs",
+        paramLabel = "N",
+        defaultValue = "10",
+        description = "Well-behaved sender/recipient pairs (default ${DEFAULT-VALUE}).")
     int pairs;
 
-    @Option(names = "--rate", paramLabel = "N/s", defaultValue = "100", converter = Rate.class,
+    @Option(
+        names = "--rate",
+        paramLabel = "N/s",
+        defaultValue = "100",
+        converter = Rate.class,
         description = "The pairs' messages per second, together (default ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--flooders", paramLabel = "N", defaultValue = "1", description = "Flooding sockets, each its own user (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--flooders",
+        paramLabel = "N",
+        defaultValue = "1",
+        description = "Flooding sockets, each its own user (default ${DEFAULT-VALUE}).")
     int flooders;
 
-    @Option(names = "--flood", paramLabel = "N", defaultValue = "20000", description = "Messages each flooder sends at once (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--flood",
+        paramLabel = "N",
+        defaultValue = "20000",
+        description = "Messages each flooder sends at once (default ${DEFAULT-VALUE}).")
     int flood;
 
-    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "10s", converter = PositiveDuration.class,
-        description = "Measured time; the flood starts at its beginning (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--duration",
+        paramLabel = "DURATION",
+        defaultValue = "10s",
+        converter = PositiveDuration.class,
+        description =
+            "Measured time; the flood starts at its beginning (default ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "2s", converter = AnyDuration.class,
+    @Option(
+        names = "--warmup",
+        paramLabel = "DURATION",
+        defaultValue = "2s",
+        converter = AnyDuration.class,
         description = "Time the pairs send before the flood (default ${DEFAULT-VALUE}).")
     Duration warmup;
 
-    @Option(names = "--size", paramLabel = "N", defaultValue = "32", description = "Characters per message (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--size",
+        paramLabel = "N",
+        defaultValue = "32",
+        description = "Characters per message (default ${DEFAULT-VALUE}).")
     int size;
 
     @Override

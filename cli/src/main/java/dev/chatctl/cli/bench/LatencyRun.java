@@ -8,10 +8,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * {@code bench latency}: an open loop at a fixed offered rate, round-robin over pairs of users. Each
- * message carries its intended send instant; its latency is from that instant to its recipient's
- * {@code message:receive}, so a stall anywhere (server, database, load generator) shows in full.
- * Messages that never arrive within the drain time are counted as undelivered, never dropped.
+ * {@code bench latency}: an open loop at a fixed offered rate, round-robin over pairs of users.
+ * Each message carries its intended send instant; its latency is from that instant to its
+ * recipient's {@code message:receive}, so a stall anywhere (server, database, load generator) shows
+ * in full. Messages that never arrive within the drain time are counted as undelivered, never
+ * dropped.
  */
 final class LatencyRun extends BenchRun {
   final int pairs;
@@ -21,8 +22,10 @@ final class LatencyRun extends BenchRun {
   final String padding;
   private final long base = System.nanoTime();
   private final LatencyStats latency = new LatencyStats();
+
   /** Intended instants (relative to base) bounding the measured messages. */
   private volatile long measureFrom;
+
   private volatile long measureTo;
   private long received;
   private long measuredReceived;
@@ -31,7 +34,14 @@ final class LatencyRun extends BenchRun {
   private final AtomicLong receivedNow = new AtomicLong();
   private final AtomicLong lateSends = new AtomicLong();
 
-  LatencyRun(BenchOptions options, PrintStream progress, int pairs, double rate, Duration warmup, Duration duration, int size) {
+  LatencyRun(
+      BenchOptions options,
+      PrintStream progress,
+      int pairs,
+      double rate,
+      Duration warmup,
+      Duration duration,
+      int size) {
     super(options, progress);
     if (pairs < 1 || !(rate > 0)) {
       throw new IllegalArgumentException("--pairs must be at least 1 and --rate more than 0");
@@ -50,8 +60,11 @@ final class LatencyRun extends BenchRun {
     result.params.put("ratePerSec", rate);
     result.params.put("warmupS", warmup.toMillis() / 1000.0);
     result.params.put("durationS", duration.toMillis() / 1000.0);
-    showProgress(() -> String.format("latency: %,d sockets connected, %,d offered, %,d received, %,d errors",
-        connectedCount.get(), offered.get(), receivedNow.get(), errorCount.get()));
+    showProgress(
+        () ->
+            String.format(
+                "latency: %,d sockets connected, %,d offered, %,d received, %,d errors",
+                connectedCount.get(), offered.get(), receivedNow.get(), errorCount.get()));
     if (!connectEvery(result, "connect", pairSockets(pairs))) {
       return result;
     }
@@ -107,7 +120,9 @@ final class LatencyRun extends BenchRun {
       if (at >= measureFrom && at < measureTo) {
         measuredOffered.incrementAndGet();
       }
-      if (!sender.emit(Events.MESSAGE_SEND, "{\"recipientId\":\"" + recipient + "\",\"content\":\"" + at + padding + "\"}")) {
+      if (!sender.emit(
+          Events.MESSAGE_SEND,
+          "{\"recipientId\":\"" + recipient + "\",\"content\":\"" + at + padding + "\"}")) {
         loop.execute(() -> error("send on a closed socket"));
       }
     }

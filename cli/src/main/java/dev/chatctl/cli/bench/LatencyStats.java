@@ -14,6 +14,7 @@ final class LatencyStats {
   private static final long MAX_MICROS = TimeUnit.HOURS.toMicros(1);
 
   private final Histogram histogram = new Histogram(MAX_MICROS, 3);
+
   /** Values above the histogram's range (clamped into it), reported so none is hidden. */
   private long clamped;
 
@@ -48,8 +49,8 @@ final class LatencyStats {
   }
 
   /**
-   * {@code p50, p90, p99, p99.9, max, mean} in milliseconds, rounded to microseconds, the count, and
-   * how many values were beyond the range when any were.
+   * {@code p50, p90, p99, p99.9, max, mean} in milliseconds, rounded to microseconds, the count,
+   * and how many values were beyond the range when any were.
    */
   Map<String, Object> summary() {
     Map<String, Object> out = new LinkedHashMap<>();
@@ -66,7 +67,10 @@ final class LatencyStats {
   }
 
   static String label(double percentile) {
-    return "p" + (percentile == Math.rint(percentile) ? String.valueOf((long) percentile) : String.valueOf(percentile));
+    return "p"
+        + (percentile == Math.rint(percentile)
+            ? String.valueOf((long) percentile)
+            : String.valueOf(percentile));
   }
 
   static Double round(double millis) {

@@ -2,8 +2,8 @@ package dev.chatctl.cli.bench;
 
 /**
  * The schedule of an open-loop run: send {@code i} is due at {@code start + i / rate}, whatever
- * happened to the sends before it. Latency is measured from that intended instant, not from when the
- * send went out, so a stalled server (or load generator) cannot hide its stall by slowing the
+ * happened to the sends before it. Latency is measured from that intended instant, not from when
+ * the send went out, so a stalled server (or load generator) cannot hide its stall by slowing the
  * offered load (no coordinated omission).
  */
 final class OpenLoop {

@@ -21,15 +21,23 @@ final class PresenceRun extends BenchRun {
   final Duration lifetime;
   private final LatencyStats latency = new LatencyStats();
   private final LatencyStats churnHandshakes = new LatencyStats();
+
   /** Newcomers by user id (loop thread). */
   private final Map<String, BenchSocket> newcomers = new HashMap<>();
+
   private long receipts;
   private long offlineReceipts;
   private long arrived;
   private final AtomicLong receiptsNow = new AtomicLong();
   private final AtomicLong arrivedNow = new AtomicLong();
 
-  PresenceRun(BenchOptions options, PrintStream progress, int observers, double churn, Duration duration, Duration lifetime) {
+  PresenceRun(
+      BenchOptions options,
+      PrintStream progress,
+      int observers,
+      double churn,
+      Duration duration,
+      Duration lifetime) {
     super(options, progress);
     if (observers < 1 || !(churn > 0)) {
       throw new IllegalArgumentException("--observers must be at least 1 and --churn more than 0");
@@ -51,8 +59,11 @@ final class PresenceRun extends BenchRun {
     for (int i = 0; i < observers; i++) {
       watchers.add(newSocket(userId("o", i)));
     }
-    showProgress(() -> String.format("presence: %,d sockets connected, %,d newcomers, %,d user:online receipts, %,d errors",
-        connectedCount.get(), arrivedNow.get(), receiptsNow.get(), errorCount.get()));
+    showProgress(
+        () ->
+            String.format(
+                "presence: %,d sockets connected, %,d newcomers, %,d user:online receipts, %,d errors",
+                connectedCount.get(), arrivedNow.get(), receiptsNow.get(), errorCount.get()));
     if (!connectEvery(result, "observersConnect", watchers)) {
       return result;
     }
@@ -63,7 +74,8 @@ final class PresenceRun extends BenchRun {
     Thread.sleep(duration.toMillis() + 10);
     long deadline = System.nanoTime() + options.drain.toNanos() + lifetime.toNanos();
     while (true) { // until every arrival and every departure was seen by every observer
-      long[] c = loop.call(() -> new long[] {receipts, arrived, offlineReceipts, schedule.done() ? 1 : 0});
+      long[] c =
+          loop.call(() -> new long[] {receipts, arrived, offlineReceipts, schedule.done() ? 1 : 0});
       long expected = c[1] * observers;
       if (c[3] == 1 && c[0] >= expected && c[2] >= expected || System.nanoTime() > deadline) {
         break;
@@ -75,7 +87,15 @@ final class PresenceRun extends BenchRun {
     result.metrics.put("newcomers", Map.of("scheduled", schedule.total(), "connected", c[1]));
     result.metrics.put("onlineLatencyMs", loop.call(latency::summary));
     result.metrics.put("newcomerHandshakeMs", loop.call(churnHandshakes::summary));
-    result.metrics.put("onlineReceipts", Map.of("expected", c[1] * observers, "received", c[0], "missing", Math.max(0, c[1] * observers - c[0])));
+    result.metrics.put(
+        "onlineReceipts",
+        Map.of(
+            "expected",
+            c[1] * observers,
+            "received",
+            c[0],
+            "missing",
+            Math.max(0, c[1] * observers - c[0])));
     result.metrics.put("offlineReceipts", c[2]);
     result.errors.putAll(errors());
     closeSockets();

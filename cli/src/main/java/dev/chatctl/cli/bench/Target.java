@@ -19,7 +19,8 @@ record Target(InetSocketAddress address, String hostHeader, String path) {
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
     if (!scheme.equals("http") && !scheme.equals("ws")) {
-      throw new IllegalArgumentException("--url: the load generator speaks plain http:// or ws:// (got " + url + ")");
+      throw new IllegalArgumentException(
+          "--url: the load generator speaks plain http:// or ws:// (got " + url + ")");
     }
     if (uri.getHost() == null) {
       throw new IllegalArgumentException("--url: no host in " + url);

@@ -6,9 +6,9 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code bench throughput}: pairs of users, each sender keeping {@code window} messages
- * unanswered (a message is answered by its {@code message:sent} or {@code message:error}). A message
- * counts when its recipient got {@code message:receive}; latency is from the send to that receive.
+ * {@code bench throughput}: pairs of users, each sender keeping {@code window} messages unanswered
+ * (a message is answered by its {@code message:sent} or {@code message:error}). A message counts
+ * when its recipient got {@code message:receive}; latency is from the send to that receive.
  */
 final class ThroughputRun extends BenchRun {
   final int pairs;
@@ -25,7 +25,14 @@ final class ThroughputRun extends BenchRun {
   private final AtomicLong receivedNow = new AtomicLong();
   private final AtomicLong sentNow = new AtomicLong();
 
-  ThroughputRun(BenchOptions options, PrintStream progress, int pairs, int window, Duration warmup, Duration duration, int size) {
+  ThroughputRun(
+      BenchOptions options,
+      PrintStream progress,
+      int pairs,
+      int window,
+      Duration warmup,
+      Duration duration,
+      int size) {
     super(options, progress);
     if (pairs < 1 || window < 1) {
       throw new IllegalArgumentException("--pairs and --window must be at least 1");
@@ -49,33 +56,41 @@ final class ThroughputRun extends BenchRun {
     result.params.put("window", window);
     result.params.put("warmupS", warmup.toMillis() / 1000.0);
     result.params.put("durationS", duration.toMillis() / 1000.0);
-    showProgress(() -> String.format("throughput: %,d sockets connected, %,d sent, %,d received, %,d errors",
-        connectedCount.get(), sentNow.get(), receivedNow.get(), errorCount.get()));
+    showProgress(
+        () ->
+            String.format(
+                "throughput: %,d sockets connected, %,d sent, %,d received, %,d errors",
+                connectedCount.get(), sentNow.get(), receivedNow.get(), errorCount.get()));
     if (!connectEvery(result, "connect", pairSockets(pairs))) {
       return result;
     }
-    loop.call(() -> {
-      sending = true;
-      for (int i = 0; i < pairs; i++) {
-        for (int w = 0; w < window; w++) {
-          send(i);
-        }
-      }
-      return null;
-    });
+    loop.call(
+        () -> {
+          sending = true;
+          for (int i = 0; i < pairs; i++) {
+            for (int w = 0; w < window; w++) {
+              send(i);
+            }
+          }
+          return null;
+        });
     Thread.sleep(warmup.toMillis());
-    long[] start = loop.call(() -> {
-      measuring = true;
-      return new long[] {received, acked};
-    });
+    long[] start =
+        loop.call(
+            () -> {
+              measuring = true;
+              return new long[] {received, acked};
+            });
     long t0 = System.nanoTime();
     cpu.start();
     Thread.sleep(duration.toMillis());
-    long[] end = loop.call(() -> {
-      measuring = false;
-      sending = false;
-      return new long[] {received, acked};
-    });
+    long[] end =
+        loop.call(
+            () -> {
+              measuring = false;
+              sending = false;
+              return new long[] {received, acked};
+            });
     long t1 = System.nanoTime();
     result.cpu.putAll(cpu.stop());
     long lost = drain();
@@ -84,7 +99,9 @@ final class ThroughputRun extends BenchRun {
     result.metrics.put("answeredPerSec", Math.round((end[1] - start[1]) / seconds * 10) / 10.0);
     result.metrics.put("latencyMs", loop.call(latency::summary));
     long[] totals = loop.call(() -> new long[] {sentNow.get(), acked, received});
-    result.metrics.put("messages", java.util.Map.of("sent", totals[0], "answered", totals[1], "received", totals[2]));
+    result.metrics.put(
+        "messages",
+        java.util.Map.of("sent", totals[0], "answered", totals[1], "received", totals[2]));
     result.metrics.put("lost", lost);
     result.errors.putAll(errors());
     closeSockets();
@@ -108,7 +125,9 @@ final class ThroughputRun extends BenchRun {
     BenchSocket sender = sockets.get(2 * pair);
     String recipient = sockets.get(2 * pair + 1).userId;
     String content = (System.nanoTime() - base) + padding;
-    if (sender.emit(Events.MESSAGE_SEND, "{\"recipientId\":\"" + recipient + "\",\"content\":\"" + content + "\"}")) {
+    if (sender.emit(
+        Events.MESSAGE_SEND,
+        "{\"recipientId\":\"" + recipient + "\",\"content\":\"" + content + "\"}")) {
       sentNow.incrementAndGet();
     } else {
       error("send on a closed socket");
@@ -133,7 +152,7 @@ final class ThroughputRun extends BenchRun {
             send(socket.index / 2);
           }
         }
-        default -> { }
+        default -> {}
       }
     } else if (name.equals(Events.MESSAGE_RECEIVE)) {
       received++;

@@ -27,7 +27,12 @@ final class WsConn {
     void onClose(WsConn conn, String reason);
   }
 
-  private enum State { CONNECTING, UPGRADING, OPEN, CLOSED }
+  private enum State {
+    CONNECTING,
+    UPGRADING,
+    OPEN,
+    CLOSED
+  }
 
   private final WsLoop loop;
   private final Handler handler;
@@ -37,8 +42,10 @@ final class WsConn {
   private final WsFrames.Sink sink = new Sink();
   private SelectionKey key;
   private volatile State state = State.CONNECTING;
+
   /** Bytes received and not yet a whole frame (or header), else null. */
   private byte[] leftover;
+
   /** Bytes written and not yet taken by the socket, else null; guarded by this. */
   private ByteBuffer pending;
 
@@ -50,10 +57,16 @@ final class WsConn {
   }
 
   /**
-   * Opens a connection (on the loop thread). Failures, immediate ones included, are reported through
-   * {@link Handler#onClose}.
+   * Opens a connection (on the loop thread). Failures, immediate ones included, are reported
+   * through {@link Handler#onClose}.
    */
-  static WsConn open(WsLoop loop, InetSocketAddress target, InetSocketAddress bind, String host, String path, Handler handler) {
+  static WsConn open(
+      WsLoop loop,
+      InetSocketAddress target,
+      InetSocketAddress bind,
+      String host,
+      String path,
+      Handler handler) {
     SocketChannel channel;
     try {
       channel = SocketChannel.open();
@@ -124,7 +137,9 @@ final class WsConn {
           }
         } else {
           if (pending.remaining() < bytes.length) {
-            ByteBuffer bigger = ByteBuffer.allocate(Math.max(pending.capacity() * 2, pending.position() + bytes.length));
+            ByteBuffer bigger =
+                ByteBuffer.allocate(
+                    Math.max(pending.capacity() * 2, pending.position() + bytes.length));
             pending.flip();
             bigger.put(pending);
             pending = bigger;
@@ -137,11 +152,12 @@ final class WsConn {
       }
     }
     if (register) {
-      loop.execute(() -> {
-        if (key.isValid()) {
-          key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
-        }
-      });
+      loop.execute(
+          () -> {
+            if (key.isValid()) {
+              key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
+            }
+          });
     }
     return true;
   }

@@ -15,8 +15,10 @@ final class WsFrames {
   static final int OP_CLOSE = 0x8;
   static final int OP_PING = 0x9;
   static final int OP_PONG = 0xA;
+
   /** Status 1000, normal closure, as a close frame's payload. */
   static final byte[] NORMAL_CLOSURE = {0x03, (byte) 0xE8};
+
   /** The largest frame a reader accepts. */
   static final long MAX_FRAME = 64L * 1024 * 1024;
 
@@ -113,8 +115,9 @@ final class WsFrames {
       switch (opcode) {
         case OP_TEXT, OP_BINARY, OP_CONT -> data(opcode, fin, data, start, size, sink);
         case OP_PING -> sink.ping(Arrays.copyOfRange(data, start, start + size));
-        case OP_PONG -> { }
-        case OP_CLOSE -> sink.close(size >= 2 ? ((data[start] & 0xFF) << 8) | (data[start + 1] & 0xFF) : -1);
+        case OP_PONG -> {}
+        case OP_CLOSE ->
+            sink.close(size >= 2 ? ((data[start] & 0xFF) << 8) | (data[start + 1] & 0xFF) : -1);
         default -> {
           sink.error("unknown opcode " + opcode);
           return 0;

@@ -7,11 +7,12 @@ import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The client side of the websocket opening handshake (RFC 6455 section 4): the upgrade request
- * with a fresh key, and the check of the server's 101 answer and its Sec-WebSocket-Accept.
+ * The client side of the websocket opening handshake (RFC 6455 section 4): the upgrade request with
+ * a fresh key, and the check of the server's 101 answer and its Sec-WebSocket-Accept.
  */
 final class WsHandshake {
   private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
   /** The longest upgrade answer read before giving up. */
   private static final int MAX_ANSWER = 16_384;
 
@@ -28,9 +29,16 @@ final class WsHandshake {
     ThreadLocalRandom.current().nextBytes(nonce);
     String key = Base64.getEncoder().encodeToString(nonce);
     this.expectedAccept = accept(key);
-    this.request = ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII);
+    this.request =
+        ("GET "
+                + path
+                + " HTTP/1.1\r\nHost: "
+                + host
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: "
+                + key
+                + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
   }
 
   byte[] request() {
@@ -61,13 +69,16 @@ final class WsHandshake {
         accepted = line.substring(colon + 1).trim().equals(expectedAccept);
       }
     }
-    return accepted ? new Answer(end, null) : new Answer(-1, "upgrade answer without the right Sec-WebSocket-Accept");
+    return accepted
+        ? new Answer(end, null)
+        : new Answer(-1, "upgrade answer without the right Sec-WebSocket-Accept");
   }
 
   static String accept(String key) {
     try {
       MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-      return Base64.getEncoder().encodeToString(sha1.digest((key + GUID).getBytes(StandardCharsets.US_ASCII)));
+      return Base64.getEncoder()
+          .encodeToString(sha1.digest((key + GUID).getBytes(StandardCharsets.US_ASCII)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

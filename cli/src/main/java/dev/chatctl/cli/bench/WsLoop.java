@@ -24,8 +24,10 @@ final class WsLoop implements AutoCloseable {
   private final Thread thread;
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+
   /** Shared by every connection: a read lands here, and only what a frame leaves over is copied. */
   final ByteBuffer readBuffer = ByteBuffer.allocate(256 * 1024);
+
   private volatile boolean running = true;
   private long timerSeq;
 
@@ -64,13 +66,14 @@ final class WsLoop implements AutoCloseable {
   /** Runs a task on the loop and waits for its result. */
   <T> T call(Supplier<T> task) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    execute(() -> {
-      try {
-        result.complete(task.get());
-      } catch (Throwable t) {
-        result.completeExceptionally(t);
-      }
-    });
+    execute(
+        () -> {
+          try {
+            result.complete(task.get());
+          } catch (Throwable t) {
+            result.completeExceptionally(t);
+          }
+        });
     try {
       return result.get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -140,12 +143,13 @@ final class WsLoop implements AutoCloseable {
   @Override
   public void close() {
     CompletableFuture<Void> closed = new CompletableFuture<>();
-    execute(() -> {
-      for (SelectionKey key : selector.keys()) {
-        ((WsConn) key.attachment()).abort("load generator closed");
-      }
-      closed.complete(null);
-    });
+    execute(
+        () -> {
+          for (SelectionKey key : selector.keys()) {
+            ((WsConn) key.attachment()).abort("load generator closed");
+          }
+          closed.complete(null);
+        });
     try {
       closed.get(30, TimeUnit.SECONDS);
     } catch (Exception ignored) {

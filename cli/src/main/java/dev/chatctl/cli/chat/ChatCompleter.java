@@ -21,7 +21,9 @@ public final class ChatCompleter implements Completer {
     if (line.wordIndex() == 0) {
       if (line.word().startsWith("/")) {
         for (ConsoleCommands.Command command : ConsoleCommands.COMMANDS) {
-          candidates.add(new Candidate(command.name(), command.name(), null, command.help(), null, null, true));
+          candidates.add(
+              new Candidate(
+                  command.name(), command.name(), null, command.help(), null, null, true));
         }
       }
     } else if (line.wordIndex() == 1 && !words.isEmpty() && words.get(0).equals("/to")) {
@@ -29,13 +31,24 @@ public final class ChatCompleter implements Completer {
     }
   }
 
-  /** The known user ids as candidates: online users first (sort 0, group "online"), then the rest. */
+  /**
+   * The known user ids as candidates: online users first (sort 0, group "online"), then the rest.
+   */
   void userIds(List<Candidate> candidates) {
     for (String id : directory.ids()) {
       boolean online = directory.isOnline(id);
       DirectoryEntry entry = directory.get(id);
       String description = entry != null && entry.name() != null ? entry.name() : null;
-      candidates.add(new Candidate(id, id, online ? "online" : "offline", description, null, null, true, online ? 0 : 1));
+      candidates.add(
+          new Candidate(
+              id,
+              id,
+              online ? "online" : "offline",
+              description,
+              null,
+              null,
+              true,
+              online ? 0 : 1));
     }
   }
 }

@@ -54,7 +54,8 @@ public final class ChatConsole implements AutoCloseable {
   private final ReadBatcher reads;
   private final Object clientLock = new Object();
   private volatile ChatClient client;
-  private volatile int generation; // written under clientLock: events of replaced clients are ignored
+  private volatile int
+      generation; // written under clientLock: events of replaced clients are ignored
   private volatile Link link = Link.CONNECTING;
   private volatile boolean everConnected;
 
@@ -62,11 +63,24 @@ public final class ChatConsole implements AutoCloseable {
    * @param me the user id the token names, for the prompt (null: "you")
    * @param peer who to talk to first (null: nobody until /to)
    */
-  public ChatConsole(ConsoleIO io, ClientOptions clientOptions, Directory directory, String me, String peer, ZoneId zone) {
+  public ChatConsole(
+      ConsoleIO io,
+      ClientOptions clientOptions,
+      Directory directory,
+      String me,
+      String peer,
+      ZoneId zone) {
     this(io, clientOptions, directory, me, peer, zone, Options.DEFAULT);
   }
 
-  public ChatConsole(ConsoleIO io, ClientOptions clientOptions, Directory directory, String me, String peer, ZoneId zone, Options options) {
+  public ChatConsole(
+      ConsoleIO io,
+      ClientOptions clientOptions,
+      Directory directory,
+      String me,
+      String peer,
+      ZoneId zone,
+      Options options) {
     this.io = io;
     this.clientOptions = clientOptions;
     this.options = options;
@@ -84,11 +98,13 @@ public final class ChatConsole implements AutoCloseable {
   private ChatClient newClient() {
     synchronized (clientLock) {
       int mine = ++generation;
-      return new ChatClient(clientOptions, event -> {
-        if (mine == generation) {
-          events.on(event);
-        }
-      });
+      return new ChatClient(
+          clientOptions,
+          event -> {
+            if (mine == generation) {
+              events.on(event);
+            }
+          });
     }
   }
 
@@ -97,7 +113,9 @@ public final class ChatConsole implements AutoCloseable {
     return client;
   }
 
-  /** Connects (the first time); throws the {@link ClientException} when the server cannot be joined. */
+  /**
+   * Connects (the first time); throws the {@link ClientException} when the server cannot be joined.
+   */
   public void connect(Duration timeout) throws InterruptedException {
     ChatClient c = client;
     try {
@@ -105,19 +123,28 @@ public final class ChatConsole implements AutoCloseable {
     } catch (ExecutionException e) {
       throw ClientException.of(e);
     } catch (TimeoutException e) {
-      throw new ClientException(ClientException.Kind.TIMEOUT, "no answer from " + c.socket().websocketUri() + " within " + Durations.format(timeout));
+      throw new ClientException(
+          ClientException.Kind.TIMEOUT,
+          "no answer from " + c.socket().websocketUri() + " within " + Durations.format(timeout));
     }
-    screen.info("connected to " + clientOptions.url() + " as " + (me != null ? me : "the token's user") + "; /help for commands");
+    screen.info(
+        "connected to "
+            + clientOptions.url()
+            + " as "
+            + (me != null ? me : "the token's user")
+            + "; /help for commands");
     String peer = conversations.peer();
     if (peer != null) {
       screen.info("talking to " + peer);
     }
     CompletableFuture<Void> users = c.users(null, 100).thenAccept(directory::addAll);
-    c.conversations().thenAccept(list -> {
-      conversations.known(list);
-      commands.showUnread(list);
-      refreshStatus();
-    });
+    c.conversations()
+        .thenAccept(
+            list -> {
+              conversations.known(list);
+              commands.showUnread(list);
+              refreshStatus();
+            });
     try {
       users.get(2, TimeUnit.SECONDS); // so that Tab completes user ids from the first prompt
     } catch (ExecutionException | TimeoutException e) {
@@ -229,14 +256,20 @@ public final class ChatConsole implements AutoCloseable {
   void refreshStatus() {
     if (io.hasStatus()) {
       String peer = conversations.peer();
-      screen.status(StatusLine.render(me, peer, peer != null && directory.isOnline(peer), conversations.unreadCounts(), link));
+      screen.status(
+          StatusLine.render(
+              me,
+              peer,
+              peer != null && directory.isOnline(peer),
+              conversations.unreadCounts(),
+              link));
     }
   }
 
   /**
-   * Starts over with a new client of the same options (a fresh token when they mint one): after
-   * the server ended the connection, or the client gave up reconnecting. Sends not answered by
-   * the old client were failed with it.
+   * Starts over with a new client of the same options (a fresh token when they mint one): after the
+   * server ended the connection, or the client gave up reconnecting. Sends not answered by the old
+   * client were failed with it.
    */
   void reconnect() {
     ChatClient old;
@@ -254,7 +287,9 @@ public final class ChatConsole implements AutoCloseable {
     String to = conversations.peer();
     if (to == null) {
       String last = conversations.lastSender();
-      screen.error("no one to send to: /to USER first" + (last != null ? ", or /r (Tab) to answer " + last : ""));
+      screen.error(
+          "no one to send to: /to USER first"
+              + (last != null ? ", or /r (Tab) to answer " + last : ""));
       return;
     }
     String clientMessageId = ChatClient.newClientMessageId();
@@ -266,13 +301,18 @@ public final class ChatConsole implements AutoCloseable {
     } else if (!up) {
       screen.warn("not connected: the message is sent when the connection is back");
     }
-    client.send(new ChatClient.Outgoing(to, text, null, clientMessageId)).whenComplete((m, error) -> {
-      if (error != null && ClientException.of(error).kind() != ClientException.Kind.REFUSED) {
-        String why = ClientException.of(error).getMessage(); // refusals come as message:error
-        own.failed(clientMessageId, why);
-        screen.notSent(mine, why);
-      }
-    });
+    client
+        .send(new ChatClient.Outgoing(to, text, null, clientMessageId))
+        .whenComplete(
+            (m, error) -> {
+              if (error != null
+                  && ClientException.of(error).kind() != ClientException.Kind.REFUSED) {
+                String why =
+                    ClientException.of(error).getMessage(); // refusals come as message:error
+                own.failed(clientMessageId, why);
+                screen.notSent(mine, why);
+              }
+            });
   }
 
   String prompt() {
@@ -299,7 +339,8 @@ public final class ChatConsole implements AutoCloseable {
         sent.get(200, TimeUnit.MILLISECONDS);
       } catch (TimeoutException slow) {
         int pending = c.pendingSends();
-        screen.info("sending " + pending + " message" + (pending == 1 ? "" : "s") + " not answered yet…");
+        screen.info(
+            "sending " + pending + " message" + (pending == 1 ? "" : "s") + " not answered yet…");
         sent.get(QUIT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
       }
     } catch (TimeoutException | ExecutionException e) {

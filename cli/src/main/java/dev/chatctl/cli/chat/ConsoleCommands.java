@@ -26,12 +26,16 @@ final class ConsoleCommands {
 
   static final List<Command> COMMANDS =
       List.of(
-          new Command("/to", "USER", "talk to USER, and see what they wrote you unread (Tab completes ids)"),
+          new Command(
+              "/to",
+              "USER",
+              "talk to USER, and see what they wrote you unread (Tab completes ids)"),
           new Command("/r", "[TEXT]", "reply to whoever wrote last (Tab on an empty line too)"),
           new Command("/online", "", "who is online"),
           new Command("/users", "[QUERY]", "the directory, with unread counts"),
           new Command("/history", "[N]", "the last N messages with the current user (default 20)"),
-          new Command("/reconnect", "", "connect again (with a fresh token when this client can make one)"),
+          new Command(
+              "/reconnect", "", "connect again (with a fresh token when this client can make one)"),
           new Command("/help", "", "this help"),
           new Command("/quit", "", "leave (Ctrl-D too)"));
 
@@ -70,8 +74,11 @@ final class ConsoleCommands {
     int width = COMMANDS.stream().mapToInt(c -> c.usage().length()).max().orElse(0);
     List<AttributedString> lines = new ArrayList<>();
     for (Command c : COMMANDS) {
-      lines.add(new AttributedStringBuilder().append("  " + c.usage(), AttributedStyle.BOLD)
-          .append(" ".repeat(width - c.usage().length() + 2) + c.help()).toAttributedString());
+      lines.add(
+          new AttributedStringBuilder()
+              .append("  " + c.usage(), AttributedStyle.BOLD)
+              .append(" ".repeat(width - c.usage().length() + 2) + c.help())
+              .toAttributedString());
     }
     return lines;
   }
@@ -114,25 +121,33 @@ final class ConsoleCommands {
   private void talkTo(String user) {
     Directory directory = console.directory();
     String state =
-        !directory.contains(user) ? " (not in the directory yet: messages to unknown users are refused)"
-            : directory.isOnline(user) ? " (online)"
-            : " (offline: messages wait for them)";
+        !directory.contains(user)
+            ? " (not in the directory yet: messages to unknown users are refused)"
+            : directory.isOnline(user) ? " (online)" : " (offline: messages wait for them)";
     screen.info("talking to " + user + state);
     Conversations.Unread unread = console.talkTo(user);
     if (unread.count() > 0) {
-      console.client().history(user, null, Math.min(100, unread.count() + 20)).whenComplete((page, error) -> {
-        if (error != null) {
-          failed("unread messages of " + user, error);
-        } else {
-          showUnreadFrom(user, page, unread.count());
-        }
-      });
+      console
+          .client()
+          .history(user, null, Math.min(100, unread.count() + 20))
+          .whenComplete(
+              (page, error) -> {
+                if (error != null) {
+                  failed("unread messages of " + user, error);
+                } else {
+                  showUnreadFrom(user, page, unread.count());
+                }
+              });
     }
   }
 
   private void showUnreadFrom(String user, Answers.History page, int count) {
-    List<StoredMessageView> theirs = page.messages().stream().filter(m -> m.senderId().equals(user) && m.readAt() == null).toList();
-    List<StoredMessageView> shown = theirs.subList(Math.max(0, theirs.size() - count), theirs.size());
+    List<StoredMessageView> theirs =
+        page.messages().stream()
+            .filter(m -> m.senderId().equals(user) && m.readAt() == null)
+            .toList();
+    List<StoredMessageView> shown =
+        theirs.subList(Math.max(0, theirs.size() - count), theirs.size());
     if (shown.isEmpty()) {
       return;
     }
@@ -150,7 +165,8 @@ final class ConsoleCommands {
     } else if (link == Link.RECONNECTING) {
       screen.info("reconnecting already…");
     } else if (link == Link.EXPIRED_FINAL) {
-      screen.error("this client cannot make a fresh token: start again with a new --token, or with --user ID and the server's secret");
+      screen.error(
+          "this client cannot make a fresh token: start again with a new --token, or with --user ID and the server's secret");
     } else {
       screen.info("reconnecting" + (console.mintsTokens() ? " with a fresh token" : "") + "…");
       console.reconnect();
@@ -158,46 +174,60 @@ final class ConsoleCommands {
   }
 
   private void online() {
-    console.client().onlineUsers().whenComplete((ids, error) -> {
-      if (error != null) {
-        failed("/online", error);
-        return;
-      }
-      console.directory().onlineNow(ids);
-      console.refreshStatus();
-      List<String> sorted = ids.stream().sorted().toList();
-      screen.print(screen.line().append("online: ", Screen.FAINT).append(sorted.isEmpty() ? "nobody" : String.join(", ", sorted), Screen.GOOD));
-    });
+    console
+        .client()
+        .onlineUsers()
+        .whenComplete(
+            (ids, error) -> {
+              if (error != null) {
+                failed("/online", error);
+                return;
+              }
+              console.directory().onlineNow(ids);
+              console.refreshStatus();
+              List<String> sorted = ids.stream().sorted().toList();
+              screen.print(
+                  screen
+                      .line()
+                      .append("online: ", Screen.FAINT)
+                      .append(
+                          sorted.isEmpty() ? "nobody" : String.join(", ", sorted), Screen.GOOD));
+            });
   }
 
   private void users(String query) {
-    console.client().users(query.isEmpty() ? null : query, 100)
-        .thenCombine(console.client().conversations(), (users, conversations) -> {
-          console.directory().addAll(users);
-          Map<String, Integer> unread = new LinkedHashMap<>();
-          conversations.forEach(c -> unread.put(c.userId(), c.unreadCount()));
-          if (users.isEmpty()) {
-            screen.info("no users" + (query.isEmpty() ? "" : " match " + query));
-          }
-          for (DirectoryEntry u : users) {
-            AttributedStringBuilder b = new AttributedStringBuilder();
-            b.append(u.online() ? "  ● " : "  ○ ", u.online() ? Screen.GOOD : Screen.FAINT);
-            b.append(u.id(), AttributedStyle.BOLD);
-            if (u.name() != null) {
-              b.append("  " + u.name());
-            }
-            int n = unread.getOrDefault(u.id(), 0);
-            if (n > 0) {
-              b.append("  " + n + " unread", Screen.WARN);
-            }
-            screen.print(b.toAttributedString(), 4);
-          }
-          return null;
-        })
-        .exceptionally(error -> {
-          failed("/users", error);
-          return null;
-        });
+    console
+        .client()
+        .users(query.isEmpty() ? null : query, 100)
+        .thenCombine(
+            console.client().conversations(),
+            (users, conversations) -> {
+              console.directory().addAll(users);
+              Map<String, Integer> unread = new LinkedHashMap<>();
+              conversations.forEach(c -> unread.put(c.userId(), c.unreadCount()));
+              if (users.isEmpty()) {
+                screen.info("no users" + (query.isEmpty() ? "" : " match " + query));
+              }
+              for (DirectoryEntry u : users) {
+                AttributedStringBuilder b = new AttributedStringBuilder();
+                b.append(u.online() ? "  ● " : "  ○ ", u.online() ? Screen.GOOD : Screen.FAINT);
+                b.append(u.id(), AttributedStyle.BOLD);
+                if (u.name() != null) {
+                  b.append("  " + u.name());
+                }
+                int n = unread.getOrDefault(u.id(), 0);
+                if (n > 0) {
+                  b.append("  " + n + " unread", Screen.WARN);
+                }
+                screen.print(b.toAttributedString(), 4);
+              }
+              return null;
+            })
+        .exceptionally(
+            error -> {
+              failed("/users", error);
+              return null;
+            });
   }
 
   private void history(String arg) {
@@ -218,13 +248,17 @@ final class ConsoleCommands {
         return;
       }
     }
-    console.client().history(with, null, n).whenComplete((page, error) -> {
-      if (error != null) {
-        failed("/history", error);
-        return;
-      }
-      showHistory(page);
-    });
+    console
+        .client()
+        .history(with, null, n)
+        .whenComplete(
+            (page, error) -> {
+              if (error != null) {
+                failed("/history", error);
+                return;
+              }
+              showHistory(page);
+            });
   }
 
   private void showHistory(Answers.History page) {
@@ -233,14 +267,26 @@ final class ConsoleCommands {
       return;
     }
     int count = page.messages().size();
-    screen.info("-- " + count + " message" + (count == 1 ? "" : "s") + " with " + page.withUserId()
-        + (page.hasMore() ? " (there are older ones: /history 100)" : "") + " --");
+    screen.info(
+        "-- "
+            + count
+            + " message"
+            + (count == 1 ? "" : "s")
+            + " with "
+            + page.withUserId()
+            + (page.hasMore() ? " (there are older ones: /history 100)" : "")
+            + " --");
     String me = console.me();
     List<String> unread = new ArrayList<>();
     for (StoredMessageView m : page.messages()) {
-      boolean mine = !m.senderId().equals(page.withUserId()) || m.senderId().equals(m.recipientId()) && m.senderId().equals(me);
+      boolean mine =
+          !m.senderId().equals(page.withUserId())
+              || m.senderId().equals(m.recipientId()) && m.senderId().equals(me);
       if (mine) {
-        Status s = m.readAt() != null ? Status.READ : m.deliveredAt() != null ? Status.DELIVERED : Status.SENT;
+        Status s =
+            m.readAt() != null
+                ? Status.READ
+                : m.deliveredAt() != null ? Status.DELIVERED : Status.SENT;
         screen.printMine(screen.when(m.createdAt()), m.recipientId(), m.content(), s);
       } else {
         screen.message(screen.when(m.createdAt()), m.senderId(), Screen.PEER, m.content());
@@ -263,8 +309,12 @@ final class ConsoleCommands {
       }
     }
     if (!parts.isEmpty()) {
-      screen.print(screen.line().append("unread: ", Screen.FAINT).append(String.join(", ", parts), Screen.WARN)
-          .append("  (/to USER shows them)", Screen.FAINT));
+      screen.print(
+          screen
+              .line()
+              .append("unread: ", Screen.FAINT)
+              .append(String.join(", ", parts), Screen.WARN)
+              .append("  (/to USER shows them)", Screen.FAINT));
     }
   }
 

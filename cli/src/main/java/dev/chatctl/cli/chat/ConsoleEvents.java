@@ -19,13 +19,13 @@ import org.jline.utils.AttributedStringBuilder;
 import org.jline.utils.AttributedStyle;
 
 /**
- * What arrives from the server, on the screen: messages (the conversation on screen marked
- * read), the marks on my messages and why one was refused, receipts, presence of the people I
- * talk with, and the connection's ups and downs (in the status line too). Runs on the client's
- * event loop.
+ * What arrives from the server, on the screen: messages (the conversation on screen marked read),
+ * the marks on my messages and why one was refused, receipts, presence of the people I talk with,
+ * and the connection's ups and downs (in the status line too). Runs on the client's event loop.
  */
 final class ConsoleEvents {
-  private static final Pattern LENGTH_LIMIT = Pattern.compile("content must be 1 to (\\d+) characters");
+  private static final Pattern LENGTH_LIMIT =
+      Pattern.compile("content must be 1 to (\\d+) characters");
 
   private final ChatConsole console;
   private final Screen screen;
@@ -33,7 +33,12 @@ final class ConsoleEvents {
   private final Conversations conversations;
   private final Directory directory;
 
-  ConsoleEvents(ChatConsole console, Screen screen, OwnMessages own, Conversations conversations, Directory directory) {
+  ConsoleEvents(
+      ChatConsole console,
+      Screen screen,
+      OwnMessages own,
+      Conversations conversations,
+      Directory directory) {
     this.console = console;
     this.screen = screen;
     this.own = own;
@@ -51,8 +56,13 @@ final class ConsoleEvents {
         }
       }
       case ChatEvent.SendFailed f -> refused(f.error());
-      case ChatEvent.Delivered d -> receipts(d.receipt().messageIds(), Status.DELIVERED, "delivered to " + d.receipt().recipientId());
-      case ChatEvent.Read r -> receipts(r.receipt().messageIds(), Status.READ, "by " + r.receipt().readerId());
+      case ChatEvent.Delivered d ->
+          receipts(
+              d.receipt().messageIds(),
+              Status.DELIVERED,
+              "delivered to " + d.receipt().recipientId());
+      case ChatEvent.Read r ->
+          receipts(r.receipt().messageIds(), Status.READ, "by " + r.receipt().readerId());
       case ChatEvent.UserOnline u -> presence(u.userId(), true);
       case ChatEvent.UserOffline u -> presence(u.userId(), false);
       case ChatEvent.OnlineUsers o -> {
@@ -74,17 +84,27 @@ final class ConsoleEvents {
       }
       case ChatEvent.Reconnecting r -> {
         if (r.attempt() > 1 && Integer.bitCount(r.attempt()) == 1) {
-          screen.info("still reconnecting (attempt " + r.attempt() + ", next in " + Durations.format(Duration.ofMillis(r.delay().toMillis() / 100 * 100)) + ")");
+          screen.info(
+              "still reconnecting (attempt "
+                  + r.attempt()
+                  + ", next in "
+                  + Durations.format(Duration.ofMillis(r.delay().toMillis() / 100 * 100))
+                  + ")");
         }
       }
       case ChatEvent.ConnectFailed f -> {
-        if (!f.willRetry() && console.everConnected()) { // a first connect that fails is the command's error
+        if (!f.willRetry()
+            && console.everConnected()) { // a first connect that fails is the command's error
           ClientException e = f.error();
           if ("TOKEN_EXPIRED".equals(e.code())) {
             expired();
           } else {
             console.link(Link.OFFLINE);
-            screen.error("cannot reconnect: " + (e.code() != null ? e.code() + ": " : "") + e.getMessage() + "; /reconnect to try again, /quit to leave");
+            screen.error(
+                "cannot reconnect: "
+                    + (e.code() != null ? e.code() + ": " : "")
+                    + e.getMessage()
+                    + "; /reconnect to try again, /quit to leave");
           }
         }
       }
@@ -96,15 +116,30 @@ final class ConsoleEvents {
     boolean again = console.everConnected();
     console.connected();
     if (c.reconnect()) {
-      screen.print(screen.line().append("connected again", Screen.GOOD)
-          .append(c.recovered() ? " (session recovered: what you missed follows)" : " (new session)", Screen.FAINT));
+      screen.print(
+          screen
+              .line()
+              .append("connected again", Screen.GOOD)
+              .append(
+                  c.recovered()
+                      ? " (session recovered: what you missed follows)"
+                      : " (new session)",
+                  Screen.FAINT));
     } else if (again) {
-      screen.print(screen.line().append("connected again", Screen.GOOD).append(" (new session, fresh token)", Screen.FAINT));
+      screen.print(
+          screen
+              .line()
+              .append("connected again", Screen.GOOD)
+              .append(" (new session, fresh token)", Screen.FAINT));
     }
-    console.client().onlineUsers().thenAccept(ids -> {
-      directory.onlineNow(ids);
-      console.refreshStatus();
-    });
+    console
+        .client()
+        .onlineUsers()
+        .thenAccept(
+            ids -> {
+              directory.onlineNow(ids);
+              console.refreshStatus();
+            });
   }
 
   private void expired() {
@@ -116,8 +151,9 @@ final class ConsoleEvents {
       screen.error("your token expired: /reconnect connects with a fresh one");
     } else {
       console.link(Link.EXPIRED_FINAL);
-      screen.error("your token expired, and this client cannot make a fresh one (it was given --token or CHATCTL_TOKEN):"
-          + " start again with a new token, or with --user ID and the server's secret");
+      screen.error(
+          "your token expired, and this client cannot make a fresh one (it was given --token or CHATCTL_TOKEN):"
+              + " start again with a new token, or with --user ID and the server's secret");
     }
   }
 
@@ -149,8 +185,13 @@ final class ConsoleEvents {
     }
     directory.known(m.senderId());
     boolean current = m.senderId().equals(conversations.peer());
-    conversations.received(m.senderId(), m.id()); // before it shows: an answer typed at once goes to them
-    screen.message(screen.when(m.createdAt()), m.senderId(), current ? Screen.PEER : Screen.OTHER, m.content());
+    conversations.received(
+        m.senderId(), m.id()); // before it shows: an answer typed at once goes to them
+    screen.message(
+        screen.when(m.createdAt()),
+        m.senderId(),
+        current ? Screen.PEER : Screen.OTHER,
+        m.content());
     if (current) {
       console.reads().add(List.of(m.id()));
     } else {
@@ -176,7 +217,9 @@ final class ConsoleEvents {
    */
   static String reason(MessageError error, String content) {
     Matcher limit = LENGTH_LIMIT.matcher(String.valueOf(error.error()));
-    if (ErrorCode.VALIDATION_FAILED.name().equals(error.code()) && content != null && limit.find()) {
+    if (ErrorCode.VALIDATION_FAILED.name().equals(error.code())
+        && content != null
+        && limit.find()) {
       int length = JsText.trim(content).length();
       int max = Integer.parseInt(limit.group(1));
       if (length > max) {
@@ -200,12 +243,27 @@ final class ConsoleEvents {
       screen.print(brief(rest.get(0), status, what));
     } else if (rest.size() + unknown > 0) {
       int n = rest.size() + unknown;
-      screen.print(screen.line().append(screen.marks().of(status) + " " + what + ": " + n + " message" + (n == 1 ? "" : "s"), style));
+      screen.print(
+          screen
+              .line()
+              .append(
+                  screen.marks().of(status)
+                      + " "
+                      + what
+                      + ": "
+                      + n
+                      + " message"
+                      + (n == 1 ? "" : "s"),
+                  style));
     }
   }
 
   /** One line for a mark on one of my messages: {@code ✓✓ read by bob: "hi"}. */
   private AttributedStringBuilder brief(Own mine, Status status, String what) {
-    return screen.line().append(screen.marks().of(status) + " " + what + ": \"" + Screen.snippet(mine.content) + "\"", Marks.style(status));
+    return screen
+        .line()
+        .append(
+            screen.marks().of(status) + " " + what + ": \"" + Screen.snippet(mine.content) + "\"",
+            Marks.style(status));
   }
 }

@@ -8,10 +8,10 @@ import java.util.Map;
 
 /**
  * Who I talk to, with whom I have talked, who wrote last, and what is unread from whom: the
- * console's state behind the status line, {@code /r}, {@code /to} and the presence lines
- * (shown only for people talked with, unless every user's are asked for). At most {@value
- * #MAX_PEOPLE} people are remembered (the oldest are forgotten first), with at most {@value
- * #MAX_UNREAD_IDS} unread message ids each. Thread-safe.
+ * console's state behind the status line, {@code /r}, {@code /to} and the presence lines (shown
+ * only for people talked with, unless every user's are asked for). At most {@value #MAX_PEOPLE}
+ * people are remembered (the oldest are forgotten first), with at most {@value #MAX_UNREAD_IDS}
+ * unread message ids each. Thread-safe.
  */
 final class Conversations {
   static final int MAX_PEOPLE = 1_000;
@@ -27,15 +27,18 @@ final class Conversations {
 
   private final boolean allPresence;
   private final Map<String, Person> people = new LinkedHashMap<>() { // the latest exchange last
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Person> eldest) {
-      return size() > MAX_PEOPLE;
-    }
-  };
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Person> eldest) {
+          return size() > MAX_PEOPLE;
+        }
+      };
   private String peer;
   private String lastSender;
 
-  /** @param allPresence whether everybody's coming and going is shown, not only of people talked with */
+  /**
+   * @param allPresence whether everybody's coming and going is shown, not only of people talked
+   *     with
+   */
   Conversations(String peer, boolean allPresence) {
     this.allPresence = allPresence;
     this.peer = peer;
@@ -63,7 +66,10 @@ final class Conversations {
     return lastSender;
   }
 
-  /** My conversations as {@code conversation:list} gives them: people talked with, and their unread counts. */
+  /**
+   * My conversations as {@code conversation:list} gives them: people talked with, and their unread
+   * counts.
+   */
   synchronized void known(List<Answers.Conversation> conversations) {
     for (Answers.Conversation c : conversations.reversed()) {
       Person p = person(c.userId());

@@ -56,11 +56,12 @@ public final class Directory {
   /** Every known id: online ones first, each group by id. */
   public List<String> ids() {
     List<String> ids = new ArrayList<>(users.keySet());
-    ids.sort((a, b) -> {
-      boolean oa = online.contains(a);
-      boolean ob = online.contains(b);
-      return oa != ob ? (oa ? -1 : 1) : a.compareTo(b);
-    });
+    ids.sort(
+        (a, b) -> {
+          boolean oa = online.contains(a);
+          boolean ob = online.contains(b);
+          return oa != ob ? (oa ? -1 : 1) : a.compareTo(b);
+        });
     return ids;
   }
 }

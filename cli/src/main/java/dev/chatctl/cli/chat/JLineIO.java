@@ -20,10 +20,10 @@ import org.jline.utils.InfoCmp.Capability;
 import org.jline.utils.Status;
 
 /**
- * A JLine terminal: a prompt, Tab completion, history in a file, lines printed above the line
- * being typed ({@link LineReader#printAbove}), and a status line at the bottom ({@link Status},
- * on terminals with a scroll region). On a dumb terminal (or with colours off) nothing but plain
- * text is written, and there is no status line.
+ * A JLine terminal: a prompt, Tab completion, history in a file, lines printed above the line being
+ * typed ({@link LineReader#printAbove}), and a status line at the bottom ({@link Status}, on
+ * terminals with a scroll region). On a dumb terminal (or with colours off) nothing but plain text
+ * is written, and there is no status line.
  */
 public final class JLineIO implements ConsoleIO {
   private static final String UP_AND_CLEAR = "\033[1A\033[2K";
@@ -53,20 +53,27 @@ public final class JLineIO implements ConsoleIO {
             .appName("chatctl")
             .completer(completer)
             .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true) // "!" is text, not history
-            .option(LineReader.Option.COMPLETE_MATCHER_TYPO, false) // "b" must not complete to "alice"
+            .option(
+                LineReader.Option.COMPLETE_MATCHER_TYPO, false) // "b" must not complete to "alice"
             .option(LineReader.Option.AUTO_GROUP, true)
             .option(LineReader.Option.GROUP, true)
-            .option(LineReader.Option.ERASE_LINE_ON_FINISH, !dumb) // a sent line is shown by its ✓ line instead
+            .option(
+                LineReader.Option.ERASE_LINE_ON_FINISH,
+                !dumb) // a sent line is shown by its ✓ line instead
             .variable(LineReader.HISTORY_SIZE, 1000);
     if (historyFile != null) {
       builder.variable(LineReader.HISTORY_FILE, historyFile);
     }
     this.reader = builder.build();
     this.status = dumb || !canKeepStatus(terminal) ? null : Status.getStatus(terminal);
-    reader.getWidgets().put(STATUS_WIDGET, () -> {
-      drawStatus();
-      return true;
-    });
+    reader
+        .getWidgets()
+        .put(
+            STATUS_WIDGET,
+            () -> {
+              drawStatus();
+              return true;
+            });
     bindTab();
   }
 
@@ -82,15 +89,22 @@ public final class JLineIO implements ConsoleIO {
   private void bindTab() {
     KeyMap<Binding> main = reader.getKeyMaps().get(LineReader.MAIN);
     Binding bound = main.getBound("\t");
-    Widget complete = bound instanceof Reference r ? reader.getWidgets().get(r.name()) : bound instanceof Widget w ? w : null;
-    reader.getWidgets().put(TAB_WIDGET, () -> {
-      Runnable action = emptyTab;
-      if (action != null && reader.getBuffer().length() == 0) {
-        action.run();
-        return true;
-      }
-      return complete == null || complete.apply();
-    });
+    Widget complete =
+        bound instanceof Reference r
+            ? reader.getWidgets().get(r.name())
+            : bound instanceof Widget w ? w : null;
+    reader
+        .getWidgets()
+        .put(
+            TAB_WIDGET,
+            () -> {
+              Runnable action = emptyTab;
+              if (action != null && reader.getBuffer().length() == 0) {
+                action.run();
+                return true;
+              }
+              return complete == null || complete.apply();
+            });
     main.bind(new Reference(TAB_WIDGET), "\t");
   }
 
@@ -162,7 +176,12 @@ public final class JLineIO implements ConsoleIO {
     if (status == null) {
       return;
     }
-    AttributedString shown = color ? line : new AttributedStringBuilder().append(line.toString(), AttributedStyle.INVERSE).toAttributedString();
+    AttributedString shown =
+        color
+            ? line
+            : new AttributedStringBuilder()
+                .append(line.toString(), AttributedStyle.INVERSE)
+                .toAttributedString();
     synchronized (statusLock) {
       statusLines = List.of(shown);
     }

@@ -34,6 +34,7 @@ final class Marks {
 
   /** Appends " mark" (and a failure's reason) in the mark's colour. */
   void append(AttributedStringBuilder b, Status s, String error) {
-    b.append(" ").append(of(s) + (s == Status.FAILED && error != null ? " " + error : ""), style(s));
+    b.append(" ")
+        .append(of(s) + (s == Status.FAILED && error != null ? " " + error : ""), style(s));
   }
 }

@@ -9,16 +9,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * My messages sent from this console and where each stands: … pending (or queued while
- * offline), ✓ stored, ✓✓ delivered, ✓✓ read, ✗ refused. Looked up by {@code clientMessageId}
- * (until the server answers) and by message id (for the receipts); a status only moves forward.
- * Keeps the last {@value #MAX} messages: receipts for older ones count as unknown. Thread-safe.
+ * My messages sent from this console and where each stands: … pending (or queued while offline), ✓
+ * stored, ✓✓ delivered, ✓✓ read, ✗ refused. Looked up by {@code clientMessageId} (until the server
+ * answers) and by message id (for the receipts); a status only moves forward. Keeps the last
+ * {@value #MAX} messages: receipts for older ones count as unknown. Thread-safe.
  */
 final class OwnMessages {
   static final int MAX = 2_000;
 
   /** Where one of my messages stands, in the order it moves. */
-  enum Status { PENDING, QUEUED, SENT, DELIVERED, READ, FAILED }
+  enum Status {
+    PENDING,
+    QUEUED,
+    SENT,
+    DELIVERED,
+    READ,
+    FAILED
+  }
 
   /** One of my messages. */
   static final class Own {
@@ -106,11 +113,12 @@ final class OwnMessages {
   }
 
   private static <K, V> Map<K, V> bounded() {
-    return Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, false) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-        return size() > MAX;
-      }
-    });
+    return Collections.synchronizedMap(
+        new LinkedHashMap<>(64, 0.75f, false) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+            return size() > MAX;
+          }
+        });
   }
 }

@@ -25,7 +25,9 @@ final class ReadBatcher {
   private final Set<String> ids = new LinkedHashSet<>();
   private boolean scheduled;
 
-  /** @param client the client of the connection now (it changes after a /reconnect) */
+  /**
+   * @param client the client of the connection now (it changes after a /reconnect)
+   */
   ReadBatcher(Supplier<ChatClient> client, Duration delay) {
     this.client = client;
     this.later = CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS);
@@ -66,12 +68,17 @@ final class ReadBatcher {
       return CompletableFuture.completedFuture(List.of());
     }
     List<String> sent = batch;
-    return client.get().markRead(batch).exceptionally(error -> {
-      ClientException e = ClientException.of(error);
-      if (e.kind() == ClientException.Kind.UNAVAILABLE || e.kind() == ClientException.Kind.TIMEOUT) {
-        add(sent); // the connection went away: again when it is back
-      }
-      return List.of();
-    });
+    return client
+        .get()
+        .markRead(batch)
+        .exceptionally(
+            error -> {
+              ClientException e = ClientException.of(error);
+              if (e.kind() == ClientException.Kind.UNAVAILABLE
+                  || e.kind() == ClientException.Kind.TIMEOUT) {
+                add(sent); // the connection went away: again when it is back
+              }
+              return List.of();
+            });
   }
 }

@@ -14,14 +14,15 @@ import org.jline.utils.AttributedStringBuilder;
 import org.jline.utils.AttributedStyle;
 
 /**
- * What the console shows above the line being typed: lines that start with their time (and the
- * date when it is not today), word-wrapped to the terminal with a hanging indent, in the
- * console's colours; my messages, updated in place as their marks change while nothing was
- * printed after them (and while they fit the screen: a message taller than it is not redrawn, so
- * no partial copy lands in the scrollback); and the status line. Safe from any thread.
+ * What the console shows above the line being typed: lines that start with their time (and the date
+ * when it is not today), word-wrapped to the terminal with a hanging indent, in the console's
+ * colours; my messages, updated in place as their marks change while nothing was printed after them
+ * (and while they fit the screen: a message taller than it is not redrawn, so no partial copy lands
+ * in the scrollback); and the status line. Safe from any thread.
  */
 final class Screen {
-  static final AttributedStyle FAINT = AttributedStyle.DEFAULT.foreground(AttributedStyle.BRIGHT | AttributedStyle.BLACK);
+  static final AttributedStyle FAINT =
+      AttributedStyle.DEFAULT.foreground(AttributedStyle.BRIGHT | AttributedStyle.BLACK);
   static final AttributedStyle ME = AttributedStyle.BOLD.foreground(AttributedStyle.GREEN);
   static final AttributedStyle PEER = AttributedStyle.BOLD.foreground(AttributedStyle.CYAN);
   static final AttributedStyle OTHER = AttributedStyle.BOLD.foreground(AttributedStyle.MAGENTA);
@@ -32,6 +33,7 @@ final class Screen {
 
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
   private static final DateTimeFormatter DAY_TIME = DateTimeFormatter.ofPattern("MMM d HH:mm");
+
   /** Rows below the printed lines that are not theirs: the prompt, the status line. */
   private static final int RESERVED_ROWS = 2;
 
@@ -86,7 +88,11 @@ final class Screen {
 
   /** A message line: "time sender: content", its rows after the first under the content. */
   void message(String time, String sender, AttributedStyle senderStyle, String content) {
-    AttributedStringBuilder b = new AttributedStringBuilder().append(time + " ", FAINT).append(sender, senderStyle).append(": ");
+    AttributedStringBuilder b =
+        new AttributedStringBuilder()
+            .append(time + " ", FAINT)
+            .append(sender, senderStyle)
+            .append(": ");
     int indent = b.columnLength();
     print(b.append(content).toAttributedString(), indent);
   }
@@ -106,7 +112,10 @@ final class Screen {
   boolean replaceOwn(Own own) {
     List<AttributedString> rows = ownRows(own);
     synchronized (lock) {
-      if (own.clientMessageId.equals(lastOwn) && fits(lastRows) && fits(rows.size()) && io.replaceLast(lastRows, WordWrap.join(rows))) {
+      if (own.clientMessageId.equals(lastOwn)
+          && fits(lastRows)
+          && fits(rows.size())
+          && io.replaceLast(lastRows, WordWrap.join(rows))) {
         lastRows = rows.size();
         return true;
       }
@@ -115,8 +124,8 @@ final class Screen {
   }
 
   /**
-   * Shows an own message's new state: in place when it can; else the whole message again, unless
-   * it is already on screen and taller than it, or {@code briefOnly}: then {@code brief}.
+   * Shows an own message's new state: in place when it can; else the whole message again, unless it
+   * is already on screen and taller than it, or {@code briefOnly}: then {@code brief}.
    */
   void updateOwn(Own own, AttributedString brief, boolean briefOnly) {
     synchronized (lock) {
@@ -146,9 +155,16 @@ final class Screen {
     return mine(TIME.format(own.at.atZone(zone)), own.to, own.content, own.status, own.error);
   }
 
-  /** A message of mine as rows: "time you → to: content mark", rows after the first under the content. */
+  /**
+   * A message of mine as rows: "time you → to: content mark", rows after the first under the
+   * content.
+   */
   List<AttributedString> mine(String time, String to, String content, Status status, String error) {
-    AttributedStringBuilder b = new AttributedStringBuilder().append(time + " ", FAINT).append("you", ME).append(" → " + to + ": ");
+    AttributedStringBuilder b =
+        new AttributedStringBuilder()
+            .append(time + " ", FAINT)
+            .append("you", ME)
+            .append(" → " + to + ": ");
     int indent = b.columnLength();
     b.append(content);
     marks.append(b, status, error);
@@ -166,7 +182,12 @@ final class Screen {
 
   /** One of my messages was not sent: marked ✗ in place, else a line of its own says so and why. */
   void notSent(Own own, String why) {
-    updateOwn(own, line().append("✗ not sent to " + own.to + ": \"" + snippet(own.content) + "\": " + why, ERROR).toAttributedString(), true);
+    updateOwn(
+        own,
+        line()
+            .append("✗ not sent to " + own.to + ": \"" + snippet(own.content) + "\": " + why, ERROR)
+            .toAttributedString(),
+        true);
   }
 
   /** The time of an ISO instant, with the date when it is not today. */

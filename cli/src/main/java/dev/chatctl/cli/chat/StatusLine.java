@@ -6,9 +6,9 @@ import org.jline.utils.AttributedStringBuilder;
 import org.jline.utils.AttributedStyle;
 
 /**
- * The status line at the bottom of the terminal, as irssi and weechat keep one: who I am and who
- * I talk to (online or not), the unread counts by person, and the connection's state, with what
- * to do when it needs something ({@code /reconnect}).
+ * The status line at the bottom of the terminal, as irssi and weechat keep one: who I am and who I
+ * talk to (online or not), the unread counts by person, and the connection's state, with what to do
+ * when it needs something ({@code /reconnect}).
  */
 final class StatusLine {
   private static final AttributedStyle BAR = AttributedStyle.DEFAULT.inverse();
@@ -38,13 +38,16 @@ final class StatusLine {
    * @param peerOnline whether they are online now
    * @param unread unread counts by person, most recent first
    */
-  static AttributedString render(String me, String peer, boolean peerOnline, Map<String, Integer> unread, Link link) {
+  static AttributedString render(
+      String me, String peer, boolean peerOnline, Map<String, Integer> unread, Link link) {
     AttributedStringBuilder b = new AttributedStringBuilder();
     b.append(" " + (me != null ? me : "you"), BAR.bold());
     if (peer == null) {
       b.append(" → nobody (/to USER)", BAR);
     } else {
-      b.append(" → ", BAR).append(peer, BAR.bold()).append(peerOnline ? " (online)" : " (offline)", BAR);
+      b.append(" → ", BAR)
+          .append(peer, BAR.bold())
+          .append(peerOnline ? " (online)" : " (offline)", BAR);
     }
     if (!unread.isEmpty()) {
       StringBuilder u = new StringBuilder();
@@ -58,7 +61,8 @@ final class StatusLine {
       }
       b.append(" | unread: ", BAR).append(u.toString(), BAR.bold());
     }
-    AttributedStyle linkStyle = link == Link.CONNECTED ? BAR : BAR.bold().foreground(AttributedStyle.RED);
+    AttributedStyle linkStyle =
+        link == Link.CONNECTED ? BAR : BAR.bold().foreground(AttributedStyle.RED);
     b.append(" | ", BAR).append(link.text + " ", linkStyle);
     return b.toAttributedString();
   }

@@ -8,9 +8,9 @@ import org.jline.utils.WCWidth;
 
 /**
  * Breaks a line into rows of a terminal's width at spaces, never inside a word (unless the word
- * alone is longer than a row), with a hanging indent: the rows after the first start under the
- * text (after the time and the sender), so a long message reads as one block. Line breaks in the
- * text start a new row too. Colours are kept.
+ * alone is longer than a row), with a hanging indent: the rows after the first start under the text
+ * (after the time and the sender), so a long message reads as one block. Line breaks in the text
+ * start a new row too. Colours are kept.
  */
 final class WordWrap {
   private WordWrap() {}
@@ -25,7 +25,10 @@ final class WordWrap {
     boolean first = true;
     for (int start = 0; ; ) {
       int end = indexOf(line, '\n', start);
-      List<AttributedString> part = width <= 0 ? List.of(line.subSequence(start, end)) : wrap(line, start, end, width, hang, first);
+      List<AttributedString> part =
+          width <= 0
+              ? List.of(line.subSequence(start, end))
+              : wrap(line, start, end, width, hang, first);
       for (AttributedString row : part) {
         rows.add(first ? row : indented(row, hang));
         first = false;
@@ -42,8 +45,12 @@ final class WordWrap {
     return rows.size() == 1 ? rows.get(0) : AttributedString.join(new AttributedString("\n"), rows);
   }
 
-  /** Rows of the text [start, end), which has no line break; rows after the first leave {@code hang} columns. */
-  private static List<AttributedString> wrap(AttributedString s, int start, int end, int width, int hang, boolean firstLine) {
+  /**
+   * Rows of the text [start, end), which has no line break; rows after the first leave {@code hang}
+   * columns.
+   */
+  private static List<AttributedString> wrap(
+      AttributedString s, int start, int end, int width, int hang, boolean firstLine) {
     List<AttributedString> rows = new ArrayList<>();
     int i = start;
     boolean first = firstLine;
@@ -69,7 +76,10 @@ final class WordWrap {
         return rows;
       }
       // break before the word that does not fit, unless it would not fit a row of its own either
-      int cut = lastSpace > i && columns(s, lastSpace + 1, wordEnd(s, j, end)) <= width - hang ? lastSpace : Math.max(j, i + 1);
+      int cut =
+          lastSpace > i && columns(s, lastSpace + 1, wordEnd(s, j, end)) <= width - hang
+              ? lastSpace
+              : Math.max(j, i + 1);
       rows.add(s.subSequence(i, cut));
       i = cut;
       while (i < end && s.charAt(i) == ' ') {
@@ -101,7 +111,9 @@ final class WordWrap {
   }
 
   private static AttributedString indented(AttributedString row, int hang) {
-    return hang == 0 ? row : new AttributedStringBuilder().append(" ".repeat(hang)).append(row).toAttributedString();
+    return hang == 0
+        ? row
+        : new AttributedStringBuilder().append(" ".repeat(hang)).append(row).toAttributedString();
   }
 
   private static int indexOf(AttributedString s, char c, int from) {

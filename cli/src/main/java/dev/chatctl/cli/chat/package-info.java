@@ -6,8 +6,8 @@
  * ({@code OwnMessages}). {@code Screen} is what is shown: time-stamped lines, word-wrapped with a
  * hanging indent ({@code WordWrap}), own messages marked in place, and the status line ({@code
  * StatusLine}). {@link dev.chatctl.cli.chat.ConsoleIO} is where lines come from and go to: JLine
- * ({@link dev.chatctl.cli.chat.JLineIO}, with a prompt, completion, history, text printed above
- * the line being typed and a status line at the bottom) or plain streams for pipes ({@link
+ * ({@link dev.chatctl.cli.chat.JLineIO}, with a prompt, completion, history, text printed above the
+ * line being typed and a status line at the bottom) or plain streams for pipes ({@link
  * dev.chatctl.cli.chat.PlainIO}).
  */
 package dev.chatctl.cli.chat;

@@ -14,7 +14,8 @@ import java.util.random.RandomGenerator;
  */
 public record Backoff(Duration initial, Duration max, double jitter) {
   /** socket.io-client's defaults: 1 s, doubling, at most 5 s, jitter 0.5. */
-  public static final Backoff DEFAULT = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(5), 0.5);
+  public static final Backoff DEFAULT =
+      new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(5), 0.5);
 
   public Backoff {
     if (initial.isNegative() || max.isNegative() || jitter < 0 || jitter > 1) {

@@ -46,8 +46,11 @@ import org.slf4j.LoggerFactory;
 public final class ChatClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChatClient.class);
 
-  /** A message to send; {@code sessionId} may be null; {@code clientMessageId} makes retries safe. */
-  public record Outgoing(String recipientId, String content, String sessionId, String clientMessageId) {
+  /**
+   * A message to send; {@code sessionId} may be null; {@code clientMessageId} makes retries safe.
+   */
+  public record Outgoing(
+      String recipientId, String content, String sessionId, String clientMessageId) {
     public Outgoing {
       if (clientMessageId == null || clientMessageId.isEmpty()) {
         throw new IllegalArgumentException("a send needs a clientMessageId");
@@ -116,31 +119,37 @@ public final class ChatClient implements AutoCloseable {
     CompletableFuture<Message> result = new CompletableFuture<>();
     unanswered.incrementAndGet();
     result.whenComplete((m, e) -> unanswered.decrementAndGet());
-    socket.execute(() -> {
-      if (socket.state() == SocketClient.State.CLOSED) {
-        result.completeExceptionally(new ClientException(ClientException.Kind.CLOSED, "the client is closed"));
-        return;
-      }
-      PendingSend send = outbox.get(message.clientMessageId());
-      if (send == null) {
-        send = new PendingSend(message);
-        outbox.put(message.clientMessageId(), send);
-        if (connected) {
-          emitSend(send);
-        }
-      }
-      send.future.whenComplete((m, e) -> {
-        if (e != null) {
-          result.completeExceptionally(e);
-        } else {
-          result.complete(m);
-        }
-      });
-    });
+    socket.execute(
+        () -> {
+          if (socket.state() == SocketClient.State.CLOSED) {
+            result.completeExceptionally(
+                new ClientException(ClientException.Kind.CLOSED, "the client is closed"));
+            return;
+          }
+          PendingSend send = outbox.get(message.clientMessageId());
+          if (send == null) {
+            send = new PendingSend(message);
+            outbox.put(message.clientMessageId(), send);
+            if (connected) {
+              emitSend(send);
+            }
+          }
+          send.future.whenComplete(
+              (m, e) -> {
+                if (e != null) {
+                  result.completeExceptionally(e);
+                } else {
+                  result.complete(m);
+                }
+              });
+        });
     return result;
   }
 
-  /** Sends not answered yet (queued, or sent and awaiting message:sent), counted from the {@link #send} calls. */
+  /**
+   * Sends not answered yet (queued, or sent and awaiting message:sent), counted from the {@link
+   * #send} calls.
+   */
   public int pendingSends() {
     return unanswered.get();
   }
@@ -148,13 +157,15 @@ public final class ChatClient implements AutoCloseable {
   /** Completes when every send made before this call is answered (or failed). */
   public CompletableFuture<Void> whenSent() {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    socket.execute(() -> {
-      List<CompletableFuture<Message>> futures = new ArrayList<>();
-      for (PendingSend p : outbox.values()) {
-        futures.add(p.future);
-      }
-      CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).whenComplete((x, e) -> done.complete(null));
-    });
+    socket.execute(
+        () -> {
+          List<CompletableFuture<Message>> futures = new ArrayList<>();
+          for (PendingSend p : outbox.values()) {
+            futures.add(p.future);
+          }
+          CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+              .whenComplete((x, e) -> done.complete(null));
+        });
     return done;
   }
 
@@ -183,18 +194,24 @@ public final class ChatClient implements AutoCloseable {
 
   /** {@code status:request}: the ids of the users online now. */
   public CompletableFuture<List<String>> onlineUsers() {
-    return socket.emitWithAck(requestTimeout, Events.STATUS_REQUEST).thenApply(args -> {
-      JsonNode ids = args.isEmpty() ? null : args.get(0);
-      if (ids == null || !ids.isArray()) {
-        throw malformed(Events.STATUS_REQUEST);
-      }
-      List<String> out = new ArrayList<>();
-      ids.forEach(id -> out.add(id.asText()));
-      return out;
-    });
+    return socket
+        .emitWithAck(requestTimeout, Events.STATUS_REQUEST)
+        .thenApply(
+            args -> {
+              JsonNode ids = args.isEmpty() ? null : args.get(0);
+              if (ids == null || !ids.isArray()) {
+                throw malformed(Events.STATUS_REQUEST);
+              }
+              List<String> out = new ArrayList<>();
+              ids.forEach(id -> out.add(id.asText()));
+              return out;
+            });
   }
 
-  /** {@code users:list}: the directory's users whose id or name contains {@code query} (null: all), online first. */
+  /**
+   * {@code users:list}: the directory's users whose id or name contains {@code query} (null: all),
+   * online first.
+   */
   public CompletableFuture<List<DirectoryEntry>> users(String query, int limit) {
     ObjectNode payload = JsonNodeFactory.instance.objectNode();
     if (query != null && !query.isEmpty()) {
@@ -217,36 +234,45 @@ public final class ChatClient implements AutoCloseable {
 
   /** {@code conversation:list}: my conversations, most recent first, with unread counts. */
   public CompletableFuture<List<Answers.Conversation>> conversations() {
-    return request(Events.CONVERSATION_LIST, Answers.Conversations.class).thenApply(Answers.Conversations::conversations);
+    return request(Events.CONVERSATION_LIST, Answers.Conversations.class)
+        .thenApply(Answers.Conversations::conversations);
   }
 
   /** {@code message:read}: marks received messages read; completes with the ids newly read. */
   public CompletableFuture<List<String>> markRead(Collection<String> messageIds) {
     ObjectNode payload = JsonNodeFactory.instance.objectNode();
     payload.set("messageIds", Json.MAPPER.valueToTree(List.copyOf(messageIds)));
-    return request(Events.MESSAGE_READ, Answers.ReadIds.class, payload).thenApply(Answers.ReadIds::messageIds);
+    return request(Events.MESSAGE_READ, Answers.ReadIds.class, payload)
+        .thenApply(Answers.ReadIds::messageIds);
   }
 
   private <T> CompletableFuture<T> request(String event, Class<T> type, Object... args) {
-    return socket.emitWithAck(requestTimeout, event, args).thenApply(answer -> {
-      JsonNode body = answer.isEmpty() ? null : answer.get(0);
-      if (body == null || !body.isObject()) {
-        throw malformed(event);
-      }
-      if (!body.path("ok").asBoolean(false)) {
-        JsonNode error = body.path("error");
-        throw ClientException.refused(error.path("code").asText(null), error.path("message").asText(event + " refused"));
-      }
-      try {
-        return Json.convert(body, type);
-      } catch (IllegalArgumentException e) {
-        throw malformed(event);
-      }
-    });
+    return socket
+        .emitWithAck(requestTimeout, event, args)
+        .thenApply(
+            answer -> {
+              JsonNode body = answer.isEmpty() ? null : answer.get(0);
+              if (body == null || !body.isObject()) {
+                throw malformed(event);
+              }
+              if (!body.path("ok").asBoolean(false)) {
+                JsonNode error = body.path("error");
+                throw ClientException.refused(
+                    error.path("code").asText(null),
+                    error.path("message").asText(event + " refused"));
+              }
+              try {
+                return Json.convert(body, type);
+              } catch (IllegalArgumentException e) {
+                throw malformed(event);
+              }
+            });
   }
 
   private static ClientException malformed(String event) {
-    return new ClientException(ClientException.Kind.UNAVAILABLE, "the server's answer to " + event + " is not the contract's");
+    return new ClientException(
+        ClientException.Kind.UNAVAILABLE,
+        "the server's answer to " + event + " is not the contract's");
   }
 
   /** Disconnects and releases the client; pending sends and requests fail with CLOSED. */
@@ -297,7 +323,10 @@ public final class ChatClient implements AutoCloseable {
       }
       switch (parsed) {
         case ChatEvent.Sent sent -> {
-          PendingSend send = sent.message().clientMessageId() == null ? null : outbox.remove(sent.message().clientMessageId());
+          PendingSend send =
+              sent.message().clientMessageId() == null
+                  ? null
+                  : outbox.remove(sent.message().clientMessageId());
           emit(sent);
           if (send != null) {
             send.future.complete(sent.message());
@@ -308,7 +337,8 @@ public final class ChatClient implements AutoCloseable {
           PendingSend send = id == null ? null : outbox.remove(id);
           emit(failed);
           if (send != null) {
-            send.future.completeExceptionally(ClientException.refused(failed.error().code(), failed.error().error()));
+            send.future.completeExceptionally(
+                ClientException.refused(failed.error().code(), failed.error().error()));
           }
         }
         default -> emit(parsed);
@@ -322,16 +352,24 @@ public final class ChatClient implements AutoCloseable {
       return new ChatEvent.Other(event, args);
     }
     return switch (event) {
-      case Events.MESSAGE_RECEIVE -> new ChatEvent.Received(
-          Json.convert(first, Message.class),
-          args.size() > 1 && args.get(args.size() - 1).isTextual() ? args.get(args.size() - 1).textValue() : null);
+      case Events.MESSAGE_RECEIVE ->
+          new ChatEvent.Received(
+              Json.convert(first, Message.class),
+              args.size() > 1 && args.get(args.size() - 1).isTextual()
+                  ? args.get(args.size() - 1).textValue()
+                  : null);
       case Events.MESSAGE_SENT -> new ChatEvent.Sent(Json.convert(first, Message.class));
-      case Events.MESSAGE_ERROR -> new ChatEvent.SendFailed(Json.convert(first, MessageError.class));
-      case Events.MESSAGE_DELIVERED -> new ChatEvent.Delivered(Json.convert(first, Receipts.Delivered.class));
+      case Events.MESSAGE_ERROR ->
+          new ChatEvent.SendFailed(Json.convert(first, MessageError.class));
+      case Events.MESSAGE_DELIVERED ->
+          new ChatEvent.Delivered(Json.convert(first, Receipts.Delivered.class));
       case Events.MESSAGE_READ -> new ChatEvent.Read(Json.convert(first, Receipts.Read.class));
-      case Events.USER_ONLINE -> new ChatEvent.UserOnline(Json.convert(first, UserPresence.class).userId());
-      case Events.USER_OFFLINE -> new ChatEvent.UserOffline(Json.convert(first, UserPresence.class).userId());
-      case Events.USERS_ONLINE -> new ChatEvent.OnlineUsers(List.of(Json.convert(first, String[].class)));
+      case Events.USER_ONLINE ->
+          new ChatEvent.UserOnline(Json.convert(first, UserPresence.class).userId());
+      case Events.USER_OFFLINE ->
+          new ChatEvent.UserOffline(Json.convert(first, UserPresence.class).userId());
+      case Events.USERS_ONLINE ->
+          new ChatEvent.OnlineUsers(List.of(Json.convert(first, String[].class)));
       case Events.AUTH_EXPIRED -> new ChatEvent.AuthExpired(first.path("code").asText(null));
       default -> new ChatEvent.Other(event, args);
     };

@@ -7,7 +7,9 @@ import dev.chatctl.protocol.chat.Receipts;
 import java.time.Duration;
 import java.util.List;
 
-/** What a {@link ChatClient} reports: the server's chat events, and its connection's ups and downs. */
+/**
+ * What a {@link ChatClient} reports: the server's chat events, and its connection's ups and downs.
+ */
 public sealed interface ChatEvent {
 
   // ------------------------------------------------------------------ chat events (PROTOCOL.md)
@@ -45,7 +47,8 @@ public sealed interface ChatEvent {
   // ------------------------------------------------------------------ the connection
 
   /** Connected; {@code recovered}: the session (and what was missed) came back after a drop. */
-  record Connected(String sid, String pid, boolean recovered, boolean reconnect) implements ChatEvent {}
+  record Connected(String sid, String pid, boolean recovered, boolean reconnect)
+      implements ChatEvent {}
 
   /** A connect attempt failed; {@code willRetry}: another follows. */
   record ConnectFailed(ClientException error, boolean willRetry) implements ChatEvent {}

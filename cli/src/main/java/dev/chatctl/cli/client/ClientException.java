@@ -10,15 +10,18 @@ import java.nio.channels.UnresolvedAddressException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Why a connect or a request failed. {@link Kind#REFUSED} carries the contract's error code
- * ({@code TOKEN_INVALID}, {@code RECIPIENT_NOT_FOUND}, ...); the command line maps the kinds to
- * its exit codes.
+ * Why a connect or a request failed. {@link Kind#REFUSED} carries the contract's error code ({@code
+ * TOKEN_INVALID}, {@code RECIPIENT_NOT_FOUND}, ...); the command line maps the kinds to its exit
+ * codes.
  */
 public final class ClientException extends RuntimeException {
 
   /** The kinds of failure. */
   public enum Kind {
-    /** The server answered no: CONNECT_ERROR, message:error, or {ok: false}. {@link #code()} says why. */
+    /**
+     * The server answered no: CONNECT_ERROR, message:error, or {ok: false}. {@link #code()} says
+     * why.
+     */
     REFUSED,
     /** The server could not be reached, or the connection was lost before an answer. */
     UNAVAILABLE,
@@ -54,7 +57,9 @@ public final class ClientException extends RuntimeException {
     return code;
   }
 
-  /** The cause of a failed future, unwrapped: a ClientException, or one made from any other error. */
+  /**
+   * The cause of a failed future, unwrapped: a ClientException, or one made from any other error.
+   */
   public static ClientException of(Throwable error) {
     Throwable t = Throwables.unwrap(error);
     if (t instanceof ClientException e) {
@@ -63,7 +68,8 @@ public final class ClientException extends RuntimeException {
     if (t instanceof TimeoutException) {
       return new ClientException(Kind.TIMEOUT, null, "timed out", t);
     }
-    return new ClientException(Kind.UNAVAILABLE, null, String.valueOf(t.getMessage() != null ? t.getMessage() : t), t);
+    return new ClientException(
+        Kind.UNAVAILABLE, null, String.valueOf(t.getMessage() != null ? t.getMessage() : t), t);
   }
 
   /**
@@ -84,7 +90,9 @@ public final class ClientException extends RuntimeException {
   private static String rootMessage(Throwable t) {
     WebSocketHandshakeException handshake = Throwables.find(t, WebSocketHandshakeException.class);
     if (handshake != null) {
-      return "the websocket handshake was refused (HTTP " + handshake.getResponse().statusCode() + ")";
+      return "the websocket handshake was refused (HTTP "
+          + handshake.getResponse().statusCode()
+          + ")";
     }
     Throwable root = Throwables.root(t);
     String message = root.getMessage();

@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a {@link SocketClient} runs on: the HTTP client that opens its websockets and the
- * scheduler of its timers, either shared ones from its {@link ClientOptions} or its own (made
- * here, released by {@link #release}), and its serial event loop over that scheduler.
+ * What a {@link SocketClient} runs on: the HTTP client that opens its websockets and the scheduler
+ * of its timers, either shared ones from its {@link ClientOptions} or its own (made here, released
+ * by {@link #release}), and its serial event loop over that scheduler.
  */
 final class ClientThreads {
   private static final Logger log = LoggerFactory.getLogger(SocketClient.class);
@@ -32,15 +32,19 @@ final class ClientThreads {
 
   ClientThreads(ClientOptions options) {
     this.ownHttp = options.httpClient() == null;
-    this.http = ownHttp ? HttpClient.newBuilder().connectTimeout(options.connectTimeout()).build() : options.httpClient();
+    this.http =
+        ownHttp
+            ? HttpClient.newBuilder().connectTimeout(options.connectTimeout()).build()
+            : options.httpClient();
     this.ownScheduler = options.scheduler() == null;
     this.scheduler =
         ownScheduler
-            ? Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "chatctl-client-" + THREADS.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-              })
+            ? Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, "chatctl-client-" + THREADS.incrementAndGet());
+                  t.setDaemon(true);
+                  return t;
+                })
             : options.scheduler();
     this.loop = SerialExecutor.on(scheduler, e -> log.warn("a client callback failed", e));
   }
@@ -48,7 +52,8 @@ final class ClientThreads {
   /** Runs {@code task} on the event loop after {@code delay}; null once the scheduler is down. */
   ScheduledFuture<?> schedule(Duration delay, Runnable task) {
     try {
-      return scheduler.schedule(() -> loop.execute(task), Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+      return scheduler.schedule(
+          () -> loop.execute(task), Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException shutDown) {
       return null;
     }

@@ -49,7 +49,8 @@ final class EngineConnection implements WebSocket.Listener {
   private final StringBuilder text = new StringBuilder();
   private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
   private final Object sendLock = new Object();
-  private CompletableFuture<?> sendTail = CompletableFuture.completedFuture(null); // guarded by sendLock
+  private CompletableFuture<?> sendTail =
+      CompletableFuture.completedFuture(null); // guarded by sendLock
   private volatile WebSocket ws;
   // event loop only
   private boolean closed;
@@ -79,7 +80,8 @@ final class EngineConnection implements WebSocket.Listener {
                     }));
   }
 
-  // ------------------------------------------------------------------ WebSocket.Listener (any thread)
+  // ------------------------------------------------------------------ WebSocket.Listener (any
+  // thread)
 
   @Override
   public void onOpen(WebSocket webSocket) {
@@ -107,11 +109,12 @@ final class EngineConnection implements WebSocket.Listener {
     if (last) {
       byte[] frame = binary.toByteArray();
       binary.reset();
-      loop.execute(() -> {
-        if (!closed) {
-          events.binary(this, frame);
-        }
-      });
+      loop.execute(
+          () -> {
+            if (!closed) {
+              events.binary(this, frame);
+            }
+          });
     }
     webSocket.request(1);
     return null;
@@ -170,7 +173,11 @@ final class EngineConnection implements WebSocket.Listener {
     }
     if (pingWindowMillis > 0) {
       try {
-        pingTimer = scheduler.schedule(() -> loop.execute(() -> fail("ping timeout", null)), pingWindowMillis, TimeUnit.MILLISECONDS);
+        pingTimer =
+            scheduler.schedule(
+                () -> loop.execute(() -> fail("ping timeout", null)),
+                pingWindowMillis,
+                TimeUnit.MILLISECONDS);
       } catch (RejectedExecutionException shutDown) {
         pingTimer = null; // the client is closing
       }
@@ -240,11 +247,12 @@ final class EngineConnection implements WebSocket.Listener {
       sendTail = sendTail.thenCompose(x -> socket.sendText(frame, true));
       sent = sendTail;
     }
-    sent.whenComplete((x, error) -> {
-      if (error != null) {
-        loop.execute(() -> fail("transport error", error));
-      }
-    });
+    sent.whenComplete(
+        (x, error) -> {
+          if (error != null) {
+            loop.execute(() -> fail("transport error", error));
+          }
+        });
   }
 
   /** Waits (at most {@code millis}) until the frames queued so far have been written. */
@@ -253,6 +261,7 @@ final class EngineConnection implements WebSocket.Listener {
     synchronized (sendLock) {
       tail = sendTail;
     }
-    return tail.handle((x, e) -> (Void) null).completeOnTimeout(null, millis, TimeUnit.MILLISECONDS);
+    return tail.handle((x, e) -> (Void) null)
+        .completeOnTimeout(null, millis, TimeUnit.MILLISECONDS);
   }
 }

@@ -12,9 +12,9 @@ import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
 /**
- * What a {@link SocketClient} emitted and is not done with: events buffered until the next
- * connect (as socket.io-client's {@code sendBuffer}), and the acknowledgements awaited, by id.
- * Not thread-safe: the client's event loop owns it.
+ * What a {@link SocketClient} emitted and is not done with: events buffered until the next connect
+ * (as socket.io-client's {@code sendBuffer}), and the acknowledgements awaited, by id. Not
+ * thread-safe: the client's event loop owns it.
  */
 final class Outbound {
   private static final class Waiting {
@@ -34,8 +34,8 @@ final class Outbound {
   private long nextAckId;
 
   /**
-   * Awaits an acknowledgement for {@code future}; returns its id. {@code timer} arms the
-   * timeout for that id (see {@link #timeOut}).
+   * Awaits an acknowledgement for {@code future}; returns its id. {@code timer} arms the timeout
+   * for that id (see {@link #timeOut}).
    */
   long expect(CompletableFuture<List<JsonNode>> future, LongFunction<ScheduledFuture<?>> timer) {
     long id = nextAckId++;

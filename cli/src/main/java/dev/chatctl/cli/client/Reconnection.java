@@ -30,7 +30,11 @@ final class Reconnection {
    * @param enabled whether to reconnect at all ({@link ClientOptions#reconnect()})
    * @param timers runs a task after a delay (on the event loop); may answer null when shut down
    */
-  Reconnection(boolean enabled, Backoff backoff, RandomGenerator random, BiFunction<Duration, Runnable, ScheduledFuture<?>> timers) {
+  Reconnection(
+      boolean enabled,
+      Backoff backoff,
+      RandomGenerator random,
+      BiFunction<Duration, Runnable, ScheduledFuture<?>> timers) {
     this.enabled = enabled;
     this.backoff = backoff;
     this.random = random;

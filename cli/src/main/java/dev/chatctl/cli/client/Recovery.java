@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
- * Connection-state recovery as socket.io-client 4.6+ does it: the {@code pid} of the CONNECT
- * answer and the offset of the last event received (its extra string argument, which {@code
+ * Connection-state recovery as socket.io-client 4.6+ does it: the {@code pid} of the CONNECT answer
+ * and the offset of the last event received (its extra string argument, which {@code
  * message:receive} carries) go back in the auth payload of the next CONNECT; an answer with the
  * same pid means the session, and what was missed, came back.
  */
@@ -38,7 +38,9 @@ final class Recovery {
     return recovered;
   }
 
-  /** An event's arguments (without its name): with a session, a last string argument is its offset. */
+  /**
+   * An event's arguments (without its name): with a session, a last string argument is its offset.
+   */
   void event(List<JsonNode> args) {
     if (pid != null && !args.isEmpty() && args.get(args.size() - 1).isTextual()) {
       offset = args.get(args.size() - 1).textValue();

@@ -2,8 +2,8 @@ package dev.chatctl.cli.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatctl.protocol.socketio.SocketPacket;
-import dev.chatctl.util.SerialExecutor;
 import dev.chatctl.util.Durations;
+import dev.chatctl.util.SerialExecutor;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,17 +17,17 @@ import org.slf4j.LoggerFactory;
 /**
  * A Socket.IO v5 client for namespace "/" over Engine.IO v4's websocket transport, as
  * socket.io-client 4 behaves: {@link #connect()} opens {@code
- * ws(s)://host/socket.io/?EIO=4&transport=websocket} and sends CONNECT with the auth payload
- * {@code {token, pid?, offset?}}; the answer {@code {sid, pid}} connects, CONNECT_ERROR {@code
- * {message, data: {code}}} refuses. Events go both ways; {@link #emitWithAck} waits for its
- * acknowledgement; what is emitted while not connected is sent on the next connect. A dropped
- * connection is re-established (not after the server's DISCONNECT, a refused connect or {@link
- * #disconnect()}) and its session recovered when the server can ({@link Connected#recovered()}).
+ * ws(s)://host/socket.io/?EIO=4&transport=websocket} and sends CONNECT with the auth payload {@code
+ * {token, pid?, offset?}}; the answer {@code {sid, pid}} connects, CONNECT_ERROR {@code {message,
+ * data: {code}}} refuses. Events go both ways; {@link #emitWithAck} waits for its acknowledgement;
+ * what is emitted while not connected is sent on the next connect. A dropped connection is
+ * re-established (not after the server's DISCONNECT, a refused connect or {@link #disconnect()})
+ * and its session recovered when the server can ({@link Connected#recovered()}).
  *
- * <p>This class is the client's state across connections and its API; {@link SocketConnection}
- * is one connection's life (attempt, CONNECT, packets, end; {@link EngineConnection} below it
- * keeps the heartbeat), {@link Reconnection} decides about the next one, {@link Outbound} keeps
- * the buffer and the acknowledgements awaited, {@link Recovery} the session to recover.
+ * <p>This class is the client's state across connections and its API; {@link SocketConnection} is
+ * one connection's life (attempt, CONNECT, packets, end; {@link EngineConnection} below it keeps
+ * the heartbeat), {@link Reconnection} decides about the next one, {@link Outbound} keeps the
+ * buffer and the acknowledgements awaited, {@link Recovery} the session to recover.
  *
  * <p>Callbacks of the {@link Listener} run on the client's event loop, one at a time, in arrival
  * order; they must not block. The first connect is not retried: it succeeds or fails.
@@ -39,7 +39,13 @@ public final class SocketClient implements AutoCloseable {
   public record Connected(String sid, String pid, boolean recovered, boolean reconnect) {}
 
   /** Where a client stands. */
-  public enum State { IDLE, CONNECTING, CONNECTED, RECONNECTING, CLOSED }
+  public enum State {
+    IDLE,
+    CONNECTING,
+    CONNECTED,
+    RECONNECTING,
+    CLOSED
+  }
 
   /** What happens to a client; every method runs on its event loop. */
   public interface Listener {
@@ -86,7 +92,8 @@ public final class SocketClient implements AutoCloseable {
     this.uri = options.websocketUri();
     this.threads = new ClientThreads(options);
     this.loop = threads.loop;
-    this.reconnection = new Reconnection(options.reconnect(), options.backoff(), new Random(), threads::schedule);
+    this.reconnection =
+        new Reconnection(options.reconnect(), options.backoff(), new Random(), threads::schedule);
   }
 
   // ------------------------------------------------------------------ API (any thread)
@@ -96,23 +103,25 @@ public final class SocketClient implements AutoCloseable {
    * REFUSED with the server's code, UNAVAILABLE when the server cannot be reached, TIMEOUT.
    */
   public CompletableFuture<Connected> connect() {
-    loop.execute(() -> {
-      if (state == State.IDLE) {
-        state = State.CONNECTING;
-        attempt();
-      }
-    });
+    loop.execute(
+        () -> {
+          if (state == State.IDLE) {
+            state = State.CONNECTING;
+            attempt();
+          }
+        });
     return firstConnect.copy();
   }
 
   /** Emits an event; buffered while not connected, dropped once the client is closed. */
   public void emit(String event, Object... args) {
     String text = SocketConnection.encodeEvent(event, SocketPacket.NO_ACK, args);
-    onLoop(() -> {
-      if (state != State.CLOSED) {
-        outbound.emit(text, SocketPacket.NO_ACK, state == State.CONNECTED ? connection : null);
-      }
-    });
+    onLoop(
+        () -> {
+          if (state != State.CLOSED) {
+            outbound.emit(text, SocketPacket.NO_ACK, state == State.CONNECTED ? connection : null);
+          }
+        });
   }
 
   /**
@@ -120,17 +129,36 @@ public final class SocketClient implements AutoCloseable {
    * TIMEOUT after {@code timeout}, UNAVAILABLE when the connection it went out on is lost first,
    * CLOSED when the client stops. Buffered while not connected.
    */
-  public CompletableFuture<List<JsonNode>> emitWithAck(Duration timeout, String event, Object... args) {
+  public CompletableFuture<List<JsonNode>> emitWithAck(
+      Duration timeout, String event, Object... args) {
     CompletableFuture<List<JsonNode>> future = new CompletableFuture<>();
-    onLoop(() -> {
-      if (state == State.CLOSED) {
-        future.completeExceptionally(new ClientException(ClientException.Kind.CLOSED, "the client is closed"));
-        return;
-      }
-      long id = outbound.expect(future, ackId -> threads.schedule(timeout, () -> outbound.timeOut(ackId,
-          new ClientException(ClientException.Kind.TIMEOUT, "no answer to " + event + " within " + Durations.format(timeout)))));
-      outbound.emit(SocketConnection.encodeEvent(event, id, args), id, state == State.CONNECTED ? connection : null);
-    });
+    onLoop(
+        () -> {
+          if (state == State.CLOSED) {
+            future.completeExceptionally(
+                new ClientException(ClientException.Kind.CLOSED, "the client is closed"));
+            return;
+          }
+          long id =
+              outbound.expect(
+                  future,
+                  ackId ->
+                      threads.schedule(
+                          timeout,
+                          () ->
+                              outbound.timeOut(
+                                  ackId,
+                                  new ClientException(
+                                      ClientException.Kind.TIMEOUT,
+                                      "no answer to "
+                                          + event
+                                          + " within "
+                                          + Durations.format(timeout)))));
+          outbound.emit(
+              SocketConnection.encodeEvent(event, id, args),
+              id,
+              state == State.CONNECTED ? connection : null);
+        });
     return future;
   }
 
@@ -149,11 +177,13 @@ public final class SocketClient implements AutoCloseable {
       return;
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
-    loop.execute(() -> {
-      SocketConnection c = connection;
-      disconnectNow();
-      (c != null ? c.flushed(500) : CompletableFuture.<Void>completedFuture(null)).whenComplete((x, e) -> done.complete(null));
-    });
+    loop.execute(
+        () -> {
+          SocketConnection c = connection;
+          disconnectNow();
+          (c != null ? c.flushed(500) : CompletableFuture.<Void>completedFuture(null))
+              .whenComplete((x, e) -> done.complete(null));
+        });
     threads.release(done);
   }
 
@@ -215,7 +245,9 @@ public final class SocketClient implements AutoCloseable {
   // ------------------------------------------------------------------ event loop
 
   private void attempt() {
-    SocketConnection c = new SocketConnection(uri, options.token(), recovery, loop, threads.scheduler, connectionEvents);
+    SocketConnection c =
+        new SocketConnection(
+            uri, options.token(), recovery, loop, threads.scheduler, connectionEvents);
     connection = c;
     c.open(threads.http, options.connectTimeout(), threads::schedule);
   }
@@ -257,7 +289,11 @@ public final class SocketClient implements AutoCloseable {
     @Override
     public void serverDisconnect(SocketConnection c) {
       if (c == connection && state == State.CONNECTED) {
-        dropped("io server disconnect", false, ClientException.Kind.CLOSED, "the server ended the connection");
+        dropped(
+            "io server disconnect",
+            false,
+            ClientException.Kind.CLOSED,
+            "the server ended the connection");
       }
     }
 
@@ -265,7 +301,8 @@ public final class SocketClient implements AutoCloseable {
     public void lost(SocketConnection c, String reason, Throwable cause) {
       if (c == connection && state == State.CONNECTED) {
         boolean retry = reconnection.afterLoss();
-        dropped(reason, retry, ClientException.Kind.UNAVAILABLE, "connection lost (" + reason + ")");
+        dropped(
+            reason, retry, ClientException.Kind.UNAVAILABLE, "connection lost (" + reason + ")");
       }
     }
   }
@@ -274,7 +311,9 @@ public final class SocketClient implements AutoCloseable {
   private void dropped(String reason, boolean retry, ClientException.Kind kind, String why) {
     connection = null;
     sid = null;
-    outbound.failSent(new ClientException(kind, why + (kind == ClientException.Kind.UNAVAILABLE ? " before the answer" : "")));
+    outbound.failSent(
+        new ClientException(
+            kind, why + (kind == ClientException.Kind.UNAVAILABLE ? " before the answer" : "")));
     listener.onDisconnect(reason, retry);
     if (retry) {
       scheduleReconnect();
@@ -311,12 +350,14 @@ public final class SocketClient implements AutoCloseable {
 
   private void scheduleReconnect() {
     state = State.RECONNECTING;
-    Reconnection.Attempt next = reconnection.schedule(() -> {
-      if (state == State.RECONNECTING) {
-        state = State.CONNECTING;
-        attempt();
-      }
-    });
+    Reconnection.Attempt next =
+        reconnection.schedule(
+            () -> {
+              if (state == State.RECONNECTING) {
+                state = State.CONNECTING;
+                attempt();
+              }
+            });
     listener.onReconnecting(next.number(), next.delay());
   }
 
@@ -334,7 +375,8 @@ public final class SocketClient implements AutoCloseable {
         c.close(false);
       }
     }
-    ClientException closed = new ClientException(ClientException.Kind.CLOSED, "the client was closed");
+    ClientException closed =
+        new ClientException(ClientException.Kind.CLOSED, "the client was closed");
     if (wasConnected) {
       listener.onDisconnect("io client disconnect", false);
     }

@@ -21,13 +21,13 @@ import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
- * One Socket.IO connection to namespace "/" over one {@link EngineConnection}, from the attempt
- * to its end: opens the transport, sends CONNECT with the auth payload {@code {token, pid?,
- * offset?}} once Engine.IO is open, gives the attempt {@code connectTimeout} to be answered, and
- * decodes the packets. It reports to {@link Events} on the client's event loop: either {@link
- * Events#failed} (the attempt did not connect), or {@link Events#connected} followed by packets
- * and one end ({@link Events#serverDisconnect} or {@link Events#lost}); nothing after the end or
- * after {@link #close}.
+ * One Socket.IO connection to namespace "/" over one {@link EngineConnection}, from the attempt to
+ * its end: opens the transport, sends CONNECT with the auth payload {@code {token, pid?, offset?}}
+ * once Engine.IO is open, gives the attempt {@code connectTimeout} to be answered, and decodes the
+ * packets. It reports to {@link Events} on the client's event loop: either {@link Events#failed}
+ * (the attempt did not connect), or {@link Events#connected} followed by packets and one end
+ * ({@link Events#serverDisconnect} or {@link Events#lost}); nothing after the end or after {@link
+ * #close}.
  */
 final class SocketConnection implements EngineConnection.Events {
   private static final String MAIN = SocketPacket.MAIN_NAMESPACE;
@@ -61,7 +61,13 @@ final class SocketConnection implements EngineConnection.Events {
   private boolean connected;
   private boolean ended;
 
-  SocketConnection(URI uri, Supplier<String> token, Recovery recovery, Executor loop, ScheduledExecutorService scheduler, Events events) {
+  SocketConnection(
+      URI uri,
+      Supplier<String> token,
+      Recovery recovery,
+      Executor loop,
+      ScheduledExecutorService scheduler,
+      Events events) {
     this.uri = uri;
     this.token = token;
     this.recovery = recovery;
@@ -70,12 +76,21 @@ final class SocketConnection implements EngineConnection.Events {
   }
 
   /** Starts the attempt; {@code timers} runs a task on the event loop after a delay. */
-  void open(HttpClient http, Duration timeout, BiFunction<Duration, Runnable, ScheduledFuture<?>> timers) {
-    attemptTimer = timers.apply(timeout, () -> {
-      if (!connected && !ended) {
-        fail(new ClientException(ClientException.Kind.TIMEOUT, "no answer from " + uri + " within " + Durations.format(timeout)));
-      }
-    });
+  void open(
+      HttpClient http,
+      Duration timeout,
+      BiFunction<Duration, Runnable, ScheduledFuture<?>> timers) {
+    attemptTimer =
+        timers.apply(
+            timeout,
+            () -> {
+              if (!connected && !ended) {
+                fail(
+                    new ClientException(
+                        ClientException.Kind.TIMEOUT,
+                        "no answer from " + uri + " within " + Durations.format(timeout)));
+              }
+            });
     engine.open(http, uri, timeout);
   }
 
@@ -86,11 +101,16 @@ final class SocketConnection implements EngineConnection.Events {
 
   /** Leaves: DISCONNECT, then a websocket close. Nothing is reported after it. */
   void leave() {
-    send(SocketCodec.encode(new SocketPacket(SocketPacket.Type.DISCONNECT, MAIN, SocketPacket.NO_ACK, null)).text());
+    send(
+        SocketCodec.encode(
+                new SocketPacket(SocketPacket.Type.DISCONNECT, MAIN, SocketPacket.NO_ACK, null))
+            .text());
     close(true);
   }
 
-  /** Ends the connection ({@code graceful}: a websocket close after what is queued, else at once). */
+  /**
+   * Ends the connection ({@code graceful}: a websocket close after what is queued, else at once).
+   */
   void close(boolean graceful) {
     ended = true;
     Outbound.cancel(attemptTimer);
@@ -102,7 +122,8 @@ final class SocketConnection implements EngineConnection.Events {
     return engine.flushed(millis);
   }
 
-  // ------------------------------------------------------------------ from the Engine.IO connection
+  // ------------------------------------------------------------------ from the Engine.IO
+  // connection
 
   @Override
   public void opened(EngineConnection c, Handshake handshake) {
@@ -114,14 +135,18 @@ final class SocketConnection implements EngineConnection.Events {
     try {
       t = token.get();
     } catch (RuntimeException e) {
-      fail(new ClientException(ClientException.Kind.CLOSED, null, "no token: " + e.getMessage(), e));
+      fail(
+          new ClientException(ClientException.Kind.CLOSED, null, "no token: " + e.getMessage(), e));
       return;
     }
     if (t != null) {
       auth.put("token", t);
     }
     recovery.addTo(auth);
-    send(SocketCodec.encode(new SocketPacket(SocketPacket.Type.CONNECT, MAIN, SocketPacket.NO_ACK, auth)).text());
+    send(
+        SocketCodec.encode(
+                new SocketPacket(SocketPacket.Type.CONNECT, MAIN, SocketPacket.NO_ACK, auth))
+            .text());
   }
 
   @Override
@@ -168,7 +193,8 @@ final class SocketConnection implements EngineConnection.Events {
       }
       case CONNECT_ERROR -> {
         JsonNode data = packet.data();
-        String message = data.isTextual() ? data.textValue() : data.path("message").asText("connect error");
+        String message =
+            data.isTextual() ? data.textValue() : data.path("message").asText("connect error");
         JsonNode code = data.path("data").path("code");
         engine.close(true);
         if (connected) {
@@ -210,14 +236,17 @@ final class SocketConnection implements EngineConnection.Events {
     }
   }
 
-  /** An EVENT packet's text, asking for ack {@code ackId} (or none: {@link SocketPacket#NO_ACK}). */
+  /**
+   * An EVENT packet's text, asking for ack {@code ackId} (or none: {@link SocketPacket#NO_ACK}).
+   */
   static String encodeEvent(String event, long ackId, Object[] args) {
     ArrayNode data = JsonNodeFactory.instance.arrayNode();
     data.add(event);
     for (Object arg : args) {
       data.add(arg instanceof JsonNode node ? node : Json.MAPPER.valueToTree(arg));
     }
-    SocketCodec.Encoded encoded = SocketCodec.encode(new SocketPacket(SocketPacket.Type.EVENT, MAIN, ackId, data));
+    SocketCodec.Encoded encoded =
+        SocketCodec.encode(new SocketPacket(SocketPacket.Type.EVENT, MAIN, ackId, data));
     if (encoded.hasAttachments()) {
       throw new IllegalArgumentException("binary arguments are not supported by this client");
     }

@@ -68,7 +68,9 @@ class BenchCommandTest {
 
   @Test
   void throughputCountsEveryMessageItSentAsReceivedAndNoneLost() {
-    Run run = bench("throughput", "--pairs", "4", "--window", "4", "--warmup", "300ms", "--duration", "1s");
+    Run run =
+        bench(
+            "throughput", "--pairs", "4", "--window", "4", "--warmup", "300ms", "--duration", "1s");
     assertEquals(0, run.exit(), run.out() + run.err());
     Map<String, Object> json = run.json();
     assertEquals("throughput", json.get("scenario"));
@@ -76,18 +78,25 @@ class BenchCommandTest {
     assertEquals(0, number(json, "lost"));
     Map<String, Object> messages = map(json, "messages");
     assertTrue(number(messages, "sent") > 0);
-    assertEquals(number(messages, "sent"), number(messages, "received"), "every message sent was received: " + json);
+    assertEquals(
+        number(messages, "sent"),
+        number(messages, "received"),
+        "every message sent was received: " + json);
     assertTrue(number(json, "deliveredPerSec") > 0);
     Map<String, Object> latency = map(json, "latencyMs");
     assertTrue(number(latency, "count") > 0);
-    assertTrue(number(latency, "p50") > 0 && number(latency, "p50") <= number(latency, "p99") && number(latency, "p99") <= number(latency, "max"));
+    assertTrue(
+        number(latency, "p50") > 0
+            && number(latency, "p50") <= number(latency, "p99")
+            && number(latency, "p99") <= number(latency, "max"));
     assertEquals(8.0, number(map(json, "connect"), "connected"));
     assertTrue(map(json, "cpuPercent").containsKey("bench"));
   }
 
   @Test
   void latencyOffersTheAskedRateAndMeasuresEachMessage() {
-    Run run = bench("latency", "--rate", "200", "--pairs", "4", "--warmup", "500ms", "--duration", "2s");
+    Run run =
+        bench("latency", "--rate", "200", "--pairs", "4", "--warmup", "500ms", "--duration", "2s");
     assertEquals(0, run.exit(), run.out() + run.err());
     Map<String, Object> json = run.json();
     assertEquals(200, number(json, "offeredPerSec"), 200 * 0.05);
@@ -101,7 +110,17 @@ class BenchCommandTest {
   @Test
   void connectionsOpensIdleSocketsSeveralPerUserAndReadsTheServersMemory() {
     long self = ProcessHandle.current().pid(); // the server runs in this JVM
-    Run run = bench("connections", "--count", "300", "--per-user", "3", "--settle", "200ms", "--server-pid", Long.toString(self));
+    Run run =
+        bench(
+            "connections",
+            "--count",
+            "300",
+            "--per-user",
+            "3",
+            "--settle",
+            "200ms",
+            "--server-pid",
+            Long.toString(self));
     assertEquals(0, run.exit(), run.out() + run.err());
     Map<String, Object> json = run.json();
     Map<String, Object> connect = map(json, "connect");
@@ -116,14 +135,27 @@ class BenchCommandTest {
 
   @Test
   void presenceSeesEveryNewcomerAtEveryObserver() {
-    Run run = bench("presence", "--observers", "20", "--churn", "10/s", "--duration", "1500ms", "--lifetime", "300ms");
+    Run run =
+        bench(
+            "presence",
+            "--observers",
+            "20",
+            "--churn",
+            "10/s",
+            "--duration",
+            "1500ms",
+            "--lifetime",
+            "300ms");
     assertEquals(0, run.exit(), run.out() + run.err());
     Map<String, Object> json = run.json();
     Map<String, Object> receipts = map(json, "onlineReceipts");
     assertEquals(15 * 20.0, number(receipts, "expected"));
     assertEquals(number(receipts, "expected"), number(receipts, "received"));
     assertEquals(0.0, number(receipts, "missing"));
-    assertEquals(15 * 20.0, number(json, "offlineReceipts"), "every newcomer left again, seen by every observer");
+    assertEquals(
+        15 * 20.0,
+        number(json, "offlineReceipts"),
+        "every newcomer left again, seen by every observer");
     assertEquals(15 * 20.0, number(map(json, "onlineLatencyMs"), "count"));
   }
 
@@ -134,13 +166,26 @@ class BenchCommandTest {
     CommandLine cli = Main.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute("bench", "throughput", "--pairs", "2", "--duration", "1s", "--url=" + server.url(), "--secret=not-the-secret", "--json");
+    int exit =
+        cli.execute(
+            "bench",
+            "throughput",
+            "--pairs",
+            "2",
+            "--duration",
+            "1s",
+            "--url=" + server.url(),
+            "--secret=not-the-secret",
+            "--json");
     assertEquals(1, exit, "refused by the server: exit 1 as the README says; " + out);
-    assertTrue(err.toString().contains("the token was signed with NEXTAUTH_SECRET"), err.toString());
+    assertTrue(
+        err.toString().contains("the token was signed with NEXTAUTH_SECRET"), err.toString());
     Map<String, Object> json = BenchResult.parse(out.toString().strip());
     assertEquals(4.0, number(json, "errorCount"));
     assertTrue(json.get("failure").toString().contains("only 0 of 4"), json.toString());
-    assertTrue(map(json, "errors").keySet().stream().anyMatch(k -> k.startsWith("connect refused")), json.toString());
+    assertTrue(
+        map(json, "errors").keySet().stream().anyMatch(k -> k.startsWith("connect refused")),
+        json.toString());
   }
 
   @Test
@@ -149,7 +194,16 @@ class BenchCommandTest {
     CommandLine cli = Main.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(new StringWriter(), true));
-    int exit = cli.execute("bench", "connections", "--count", "5", "--url=http://127.0.0.1:1", "--secret=x", "--settle", "0s");
+    int exit =
+        cli.execute(
+            "bench",
+            "connections",
+            "--count",
+            "5",
+            "--url=http://127.0.0.1:1",
+            "--secret=x",
+            "--settle",
+            "0s");
     assertEquals(3, exit, out.toString());
     assertTrue(out.toString().contains("connect failed"), out.toString());
   }
@@ -160,14 +214,30 @@ class BenchCommandTest {
     CommandLine cli = Main.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(new StringWriter(), true));
-    int exit = cli.execute("bench", "throughput", "--pairs", "2", "--window", "2", "--warmup", "200ms", "--duration", "1s",
-        "--url=" + server.url(), "--secret=" + TestServer.SECRET);
+    int exit =
+        cli.execute(
+            "bench",
+            "throughput",
+            "--pairs",
+            "2",
+            "--window",
+            "2",
+            "--warmup",
+            "200ms",
+            "--duration",
+            "1s",
+            "--url=" + server.url(),
+            "--secret=" + TestServer.SECRET);
     String table = out.toString();
     assertEquals(0, exit, table);
     assertTrue(table.contains("delivered ") && table.contains(" msgs/s"), table);
-    assertTrue(table.matches("(?s).*latency, send to receive +p50 [0-9.,]+ +p90 .* ms \\(mean [0-9.,]+, [0-9,]+ samples\\).*"), table);
+    assertTrue(
+        table.matches(
+            "(?s).*latency, send to receive +p50 [0-9.,]+ +p90 .* ms \\(mean [0-9.,]+, [0-9,]+ samples\\).*"),
+        table);
     assertTrue(table.contains("errors                      none"), table);
-    for (String key : new String[] {"deliveredPerSec", "latencyMs", "warmupS", "null", "postgres 0"}) {
+    for (String key :
+        new String[] {"deliveredPerSec", "latencyMs", "warmupS", "null", "postgres 0"}) {
       assertTrue(!table.contains(key), key + " in\n" + table);
     }
   }
@@ -178,7 +248,16 @@ class BenchCommandTest {
     CommandLine cli = Main.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(new StringWriter(), true));
-    int exit = cli.execute("bench", "latency", "--pairs", "1", "--duration", "1s", "--url=" + server.url(), "--secret=wrong");
+    int exit =
+        cli.execute(
+            "bench",
+            "latency",
+            "--pairs",
+            "1",
+            "--duration",
+            "1s",
+            "--url=" + server.url(),
+            "--secret=wrong");
     String table = out.toString();
     assertEquals(1, exit, table);
     assertTrue(table.contains("FAILED"), table);

@@ -20,8 +20,8 @@ import picocli.CommandLine;
 
 /**
  * Short runs of {@code bench flood} against a server in-process with the default settings, and of
- * {@code bench abuse} against one whose header and idle timeouts are one second and whose
- * heartbeat ends a silent WebSocket in two.
+ * {@code bench abuse} against one whose header and idle timeouts are one second and whose heartbeat
+ * ends a silent WebSocket in two.
  */
 class FloodAbuseBenchTest {
   @TempDir static Path dir;
@@ -30,8 +30,12 @@ class FloodAbuseBenchTest {
   @BeforeAll
   static void start() {
     Duration second = Duration.ofSeconds(1);
-    server = TestServer.h2(dir, c -> c.withHttp(c.http().withTimeouts(second, second, second))
-        .withEngine(EngineOptions.defaults().withPing(second, second)));
+    server =
+        TestServer.h2(
+            dir,
+            c ->
+                c.withHttp(c.http().withTimeouts(second, second, second))
+                    .withEngine(EngineOptions.defaults().withPing(second, second)));
   }
 
   @AfterAll
@@ -43,13 +47,27 @@ class FloodAbuseBenchTest {
   void floodReportsThePairsLatencyAndTheFloodersAnswers(@TempDir Path floodDir) {
     Map<String, Object> json;
     try (TestServer defaults = TestServer.h2(floodDir)) {
-      json = bench(defaults, "flood", "--pairs=2", "--rate=50", "--flood=2000", "--warmup=500ms", "--duration=2s");
+      json =
+          bench(
+              defaults,
+              "flood",
+              "--pairs=2",
+              "--rate=50",
+              "--flood=2000",
+              "--warmup=500ms",
+              "--duration=2s");
     }
-    assertTrue(((Number) map(json, "latencyMs").get("count")).longValue() > 0, "the pairs' messages were measured: " + json);
+    assertTrue(
+        ((Number) map(json, "latencyMs").get("count")).longValue() > 0,
+        "the pairs' messages were measured: " + json);
     Map<String, Object> flood = map(json, "flood");
     assertEquals(2000, ((Number) flood.get("sent")).intValue());
-    long refused = map(flood, "refused").values().stream().mapToLong(v -> ((Number) v).longValue()).sum();
-    assertEquals(2000, ((Number) flood.get("accepted")).longValue() + refused, "every flood message was answered: " + flood);
+    long refused =
+        map(flood, "refused").values().stream().mapToLong(v -> ((Number) v).longValue()).sum();
+    assertEquals(
+        2000,
+        ((Number) flood.get("accepted")).longValue() + refused,
+        "every flood message was answered: " + flood);
     assertEquals(0, ((Number) flood.get("unanswered")).intValue());
   }
 
@@ -57,9 +75,21 @@ class FloodAbuseBenchTest {
   void abuseCountsTheSlowAndIdleConnectionsTheServerCloses() {
     for (String kind : new String[] {"slowloris", "idle", "partial-frame"}) {
       Map<String, Object> json =
-          bench(server, "abuse", "--kind=" + kind, "--count=20", "--interval=200ms", "--within=5s", "--hold=15s", "--server-pid=" + ProcessHandle.current().pid());
-      assertEquals(20, ((Number) map(json, "connections").get("opened")).intValue(), kind + ": " + json);
-      assertEquals(20, ((Number) map(json, "byServer").get("closedWithin")).intValue(), kind + " connections closed by the server: " + json);
+          bench(
+              server,
+              "abuse",
+              "--kind=" + kind,
+              "--count=20",
+              "--interval=200ms",
+              "--within=5s",
+              "--hold=15s",
+              "--server-pid=" + ProcessHandle.current().pid());
+      assertEquals(
+          20, ((Number) map(json, "connections").get("opened")).intValue(), kind + ": " + json);
+      assertEquals(
+          20,
+          ((Number) map(json, "byServer").get("closedWithin")).intValue(),
+          kind + " connections closed by the server: " + json);
       assertNotNull(map(json, "serverRss").get("perConnectionKiB"), kind + ": " + json);
     }
   }

@@ -41,7 +41,8 @@ class OpenLoopTest {
     while ((i = loop.takeDue(late)) >= 0) {
       taken.add(i);
     }
-    assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L), taken); // none skipped: the stall shows as latency
+    assertEquals(
+        List.of(0L, 1L, 2L, 3L, 4L, 5L), taken); // none skipped: the stall shows as latency
     assertEquals(START + 5 * MS, loop.intendedAt(taken.getLast()));
     assertEquals(0, loop.waitNanos(START + 7 * MS));
   }

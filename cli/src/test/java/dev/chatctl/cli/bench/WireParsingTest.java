@@ -15,7 +15,8 @@ class WireParsingTest {
 
   @Test
   void stringFieldsAreReadWithEscapedQuotesInside() {
-    String packet = "42[\"message:error\",{\"error\":\"say \\\"no\\\"\",\"code\":\"VALIDATION_FAILED\"}]";
+    String packet =
+        "42[\"message:error\",{\"error\":\"say \\\"no\\\"\",\"code\":\"VALIDATION_FAILED\"}]";
     assertEquals("VALIDATION_FAILED", BenchSocket.stringField(packet, "code"));
     assertEquals("say \\\"no\\\"", BenchSocket.stringField(packet, "error"));
     assertNull(BenchSocket.stringField(packet, "missing"));
@@ -23,9 +24,12 @@ class WireParsingTest {
 
   @Test
   void theSendTimeIsTheLeadingNumberOfTheContent() {
-    String packet = "42[\"message:receive\",{\"id\":\"0190\",\"content\":\"123456789 xxxx\",\"senderId\":\"a\"},\"17\"]";
+    String packet =
+        "42[\"message:receive\",{\"id\":\"0190\",\"content\":\"123456789 xxxx\",\"senderId\":\"a\"},\"17\"]";
     assertEquals(123456789L, BenchSocket.leadingNumber(packet, "content"));
-    assertEquals(-1, BenchSocket.leadingNumber("42[\"message:receive\",{\"content\":\"hello\"}]", "content"));
+    assertEquals(
+        -1,
+        BenchSocket.leadingNumber("42[\"message:receive\",{\"content\":\"hello\"}]", "content"));
     assertEquals(-1, BenchSocket.leadingNumber("42[\"x\",{}]", "content"));
   }
 

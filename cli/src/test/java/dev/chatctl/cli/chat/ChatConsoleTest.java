@@ -38,8 +38,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code chatctl connect} driven as a person drives it: keys typed into a JLine terminal (xterm,
- * on in-memory streams), the screen read back.
+ * {@code chatctl connect} driven as a person drives it: keys typed into a JLine terminal (xterm, on
+ * in-memory streams), the screen read back.
  */
 class ChatConsoleTest {
   private static final AtomicInteger USERS = new AtomicInteger();
@@ -72,14 +72,16 @@ class ChatConsoleTest {
   }
 
   ChatClient peer(String userId, Recorder events) throws Exception {
-    ChatClient client = new ChatClient(ClientOptions.of(server.url(), server.token(userId)), events);
+    ChatClient client =
+        new ChatClient(ClientOptions.of(server.url(), server.token(userId)), events);
     closeables.add(client);
     client.connect().get(10, TimeUnit.SECONDS);
     return client;
   }
 
   static ClientOptions options(String url, String token) {
-    return ClientOptions.of(url, token).withBackoff(new Backoff(Duration.ofMillis(50), Duration.ofMillis(200), 0.5))
+    return ClientOptions.of(url, token)
+        .withBackoff(new Backoff(Duration.ofMillis(50), Duration.ofMillis(200), 0.5))
         .withConnectTimeout(Duration.ofSeconds(10));
   }
 
@@ -92,19 +94,39 @@ class ChatConsoleTest {
     final Directory directory = new Directory();
 
     Session(String me, String url, String type, String peer) throws Exception {
-      this(me, options(url, server.token(me)).withConnectTimeout(Duration.ofSeconds(3)), type, peer, new Size(120, 40), ChatConsole.Options.DEFAULT);
+      this(
+          me,
+          options(url, server.token(me)).withConnectTimeout(Duration.ofSeconds(3)),
+          type,
+          peer,
+          new Size(120, 40),
+          ChatConsole.Options.DEFAULT);
     }
 
-    Session(String me, ClientOptions options, String type, String peer, Size size, ChatConsole.Options consoleOptions) throws Exception {
+    Session(
+        String me,
+        ClientOptions options,
+        String type,
+        String peer,
+        Size size,
+        ChatConsole.Options consoleOptions)
+        throws Exception {
       Terminal terminal =
-          TerminalBuilder.builder().system(false).streams(keys, screen).type(type).size(size)
-              .encoding(StandardCharsets.UTF_8).build();
+          TerminalBuilder.builder()
+              .system(false)
+              .streams(keys, screen)
+              .type(type)
+              .size(size)
+              .encoding(StandardCharsets.UTF_8)
+              .build();
       terminal.setSize(size); // JLine opens every pty after the first with columns and rows swapped
-      JLineIO io = new JLineIO(terminal, new ChatCompleter(directory), home.resolve("history"), true);
+      JLineIO io =
+          new JLineIO(terminal, new ChatCompleter(directory), home.resolve("history"), true);
       console = new ChatConsole(io, options, directory, me, peer, ZoneId.of("UTC"), consoleOptions);
       closeables.add(console);
       console.connect(Duration.ofSeconds(10));
-      exit = CompletableFuture.supplyAsync(console::run, r -> Thread.ofPlatform().daemon().start(r));
+      exit =
+          CompletableFuture.supplyAsync(console::run, r -> Thread.ofPlatform().daemon().start(r));
     }
 
     void type(String text) {
@@ -136,9 +158,13 @@ class ChatConsoleTest {
 
     // a plain line is a message to bob, marked sent then delivered
     s.type("hello bob" + ENTER);
-    Message hello = bobEvents.await(ChatEvent.Received.class, r -> r.message().content().equals("hello bob")).message();
+    Message hello =
+        bobEvents
+            .await(ChatEvent.Received.class, r -> r.message().content().equals("hello bob"))
+            .message();
     assertEquals(alice, hello.senderId());
-    s.screen.await("the delivered mark", plain -> plain.contains("you → " + bob + ": hello bob ✓✓"));
+    s.screen.await(
+        "the delivered mark", plain -> plain.contains("you → " + bob + ": hello bob ✓✓"));
 
     // a message arrives while a line is being typed: printed above, the line kept
     s.type("still typ");
@@ -146,8 +172,15 @@ class ChatConsoleTest {
     int before = s.screen.length();
     b.send(alice, "hi alice").get(10, TimeUnit.SECONDS);
     String shown = s.screen.awaitAfter(before, bob + ": hi alice");
-    String after = s.screen.await("the line redrawn", plain -> plain.lastIndexOf("still typ") > plain.lastIndexOf("hi alice"));
-    assertTrue(after.substring(after.lastIndexOf(bob + ": hi alice")).contains(alice + " → " + bob + "> still typ"), after);
+    String after =
+        s.screen.await(
+            "the line redrawn",
+            plain -> plain.lastIndexOf("still typ") > plain.lastIndexOf("hi alice"));
+    assertTrue(
+        after
+            .substring(after.lastIndexOf(bob + ": hi alice"))
+            .contains(alice + " → " + bob + "> still typ"),
+        after);
     s.type("ing" + ENTER);
     bobEvents.await(ChatEvent.Received.class, r -> r.message().content().equals("still typing"));
 
@@ -163,7 +196,9 @@ class ChatConsoleTest {
     s.screen.awaitAfter(mark, "you → " + bob + ": still typing");
 
     assertEquals(0, s.quit());
-    assertTrue(Files.readString(home.resolve("history")).contains("hello bob"), "history kept in its file");
+    assertTrue(
+        Files.readString(home.resolve("history")).contains("hello bob"),
+        "history kept in its file");
     assertTrue(s.screen.raw().contains("\u001B["), "colours on an xterm");
     assertFalse(shown.contains("Exception"), shown);
   }
@@ -178,7 +213,9 @@ class ChatConsoleTest {
     s.type("hello?" + ENTER);
     s.screen.await("the error code", plain -> plain.contains("RECIPIENT_NOT_FOUND"));
     s.type("/to " + bob + ENTER);
-    s.screen.await("the new peer", plain -> plain.contains("talking to " + bob + " (not in the directory yet"));
+    s.screen.await(
+        "the new peer",
+        plain -> plain.contains("talking to " + bob + " (not in the directory yet"));
 
     ChatClient b = peer(bob, new Recorder(bob));
     s.screen.await("bob coming", plain -> plain.contains("● " + bob + " is online"));
@@ -186,7 +223,9 @@ class ChatConsoleTest {
 
     int mark = s.screen.length();
     s.type("/online" + ENTER);
-    s.screen.await("the online list", plain -> plain.indexOf("online: ", mark) >= 0 && plain.substring(mark).contains(bob));
+    s.screen.await(
+        "the online list",
+        plain -> plain.indexOf("online: ", mark) >= 0 && plain.substring(mark).contains(bob));
     s.type("/users " + bob + ENTER);
     s.screen.awaitAfter(mark, "● " + bob);
     s.type("/help" + ENTER);
@@ -195,8 +234,11 @@ class ChatConsoleTest {
     s.screen.awaitAfter(mark, "unknown command /nonsense");
 
     b.close();
-    String shown = s.screen.await("bob going", plain -> plain.contains("○ " + bob + " went offline"));
-    assertFalse(shown.contains(bot + " is online"), "no presence lines of people never talked with:\n" + shown);
+    String shown =
+        s.screen.await("bob going", plain -> plain.contains("○ " + bob + " went offline"));
+    assertFalse(
+        shown.contains(bot + " is online"),
+        "no presence lines of people never talked with:\n" + shown);
     assertTrue(shown.contains("/r [TEXT]"), "/help lists /r:\n" + shown);
     s.keys.hangUp(); // Ctrl-D at the end of input leaves too
     assertEquals(0, s.exit.get(15, TimeUnit.SECONDS));
@@ -214,14 +256,18 @@ class ChatConsoleTest {
 
       proxy.dropAll(true);
       proxy.cut();
-      s.screen.await("the drop", plain -> plain.contains("connection lost (") && plain.contains("); reconnecting…"));
-      s.screen.await("the offline prompt", plain -> plain.contains(alice + " → " + bob + " (offline)> "));
+      s.screen.await(
+          "the drop",
+          plain -> plain.contains("connection lost (") && plain.contains("); reconnecting…"));
+      s.screen.await(
+          "the offline prompt", plain -> plain.contains(alice + " → " + bob + " (offline)> "));
       s.type("typed while offline" + ENTER);
       s.screen.await("the queued mark", plain -> plain.contains("typed while offline … queued"));
 
       proxy.dropAll(false);
       s.screen.await("the return", plain -> plain.contains("connected again"));
-      bobEvents.await(ChatEvent.Received.class, r -> r.message().content().equals("typed while offline"));
+      bobEvents.await(
+          ChatEvent.Received.class, r -> r.message().content().equals("typed while offline"));
       s.screen.await("the sent mark", plain -> plain.contains("typed while offline ✓"));
       s.type("marker" + ENTER);
       assertEquals(List.of("typed while offline", "marker"), bobEvents.awaitReceived("marker"));
@@ -239,11 +285,14 @@ class ChatConsoleTest {
     s.screen.await("the prompt", plain -> plain.contains(alice + " → " + bob + "> "));
     s.type("plain and simple" + ENTER);
     bobEvents.await(ChatEvent.Received.class);
-    s.screen.await("the sent line", plain -> plain.contains("you → " + bob + ": plain and simple ✓"));
+    s.screen.await(
+        "the sent line", plain -> plain.contains("you → " + bob + ": plain and simple ✓"));
     b.send(alice, "answer").get(10, TimeUnit.SECONDS);
     s.screen.await("the answer", plain -> plain.contains(bob + ": answer"));
     assertEquals(0, s.quit());
-    assertFalse(s.screen.raw().contains("\u001B"), "no escape codes on a dumb terminal:\n" + s.screen.raw());
+    assertFalse(
+        s.screen.raw().contains("\u001B"),
+        "no escape codes on a dumb terminal:\n" + s.screen.raw());
   }
 
   @Test
@@ -254,8 +303,19 @@ class ChatConsoleTest {
     peer(bob, bobEvents);
     String input = "/to " + bob + "\nfrom a pipe\n//slash text\n";
     TerminalOutput out = new TerminalOutput();
-    PlainIO io = new PlainIO(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out, StandardCharsets.UTF_8);
-    try (ChatConsole console = new ChatConsole(io, ClientOptions.of(server.url(), server.token(alice)), new Directory(), alice, null, ZoneId.of("UTC"))) {
+    PlainIO io =
+        new PlainIO(
+            new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+            out,
+            StandardCharsets.UTF_8);
+    try (ChatConsole console =
+        new ChatConsole(
+            io,
+            ClientOptions.of(server.url(), server.token(alice)),
+            new Directory(),
+            alice,
+            null,
+            ZoneId.of("UTC"))) {
       console.connect(Duration.ofSeconds(10));
       assertEquals(0, console.run()); // the end of the input leaves, once the sends are answered
     }
@@ -281,16 +341,25 @@ class ChatConsoleTest {
     a.send(bob, "lunch at noon?").get(10, TimeUnit.SECONDS);
     s.screen.await("alice's question", plain -> plain.contains(alice + ": lunch at noon?"));
     s.type("sure" + ENTER);
-    s.screen.await("the hint", plain -> plain.contains("no one to send to: /to USER first, or /r (Tab) to answer " + alice));
+    s.screen.await(
+        "the hint",
+        plain ->
+            plain.contains("no one to send to: /to USER first, or /r (Tab) to answer " + alice));
     s.type(TAB);
     s.screen.await("the reply prompt", plain -> plain.contains(bob + " → " + alice + "> "));
     s.type("sure, see you there" + ENTER);
-    aliceEvents.await(ChatEvent.Received.class, r -> r.message().content().equals("sure, see you there"));
+    aliceEvents.await(
+        ChatEvent.Received.class, r -> r.message().content().equals("sure, see you there"));
 
     c.send(bob, "ping").get(10, TimeUnit.SECONDS);
     s.screen.await("carol's ping", plain -> plain.contains(carol + ": ping"));
     s.type("/r pong" + ENTER);
-    assertEquals(bob, carolEvents.await(ChatEvent.Received.class, r -> r.message().content().equals("pong")).message().senderId());
+    assertEquals(
+        bob,
+        carolEvents
+            .await(ChatEvent.Received.class, r -> r.message().content().equals("pong"))
+            .message()
+            .senderId());
     s.screen.await("the prompt to carol", plain -> plain.contains(bob + " → " + carol + "> "));
     assertEquals(0, s.quit());
   }
@@ -312,10 +381,18 @@ class ChatConsoleTest {
     int mark = s.screen.length();
     s.type("/to " + carol + ENTER);
     String shown = s.screen.awaitAfter(mark, "-- 2 unread from " + carol + " --");
-    s.screen.await("both again", plain -> plain.indexOf(carol + ": it's about the release", plain.indexOf("-- 2 unread from")) > 0);
+    s.screen.await(
+        "both again",
+        plain ->
+            plain.indexOf(carol + ": it's about the release", plain.indexOf("-- 2 unread from"))
+                > 0);
     List<String> read = new ArrayList<>();
     while (!read.containsAll(List.of(first.id(), second.id()))) {
-      read.addAll(carolEvents.await(ChatEvent.Read.class, r -> !read.containsAll(r.receipt().messageIds())).receipt().messageIds());
+      read.addAll(
+          carolEvents
+              .await(ChatEvent.Read.class, r -> !read.containsAll(r.receipt().messageIds()))
+              .receipt()
+              .messageIds());
     }
     assertTrue(shown.substring(mark).contains("talking to " + carol + " (online)"), shown);
 
@@ -325,7 +402,9 @@ class ChatConsoleTest {
     s.screen.awaitAfter(mark, "talking to " + carol);
     s.type("/history 1" + ENTER);
     String after = s.screen.awaitAfter(mark, "-- 1 message with " + carol);
-    assertFalse(after.substring(mark).contains("unread from"), "nothing unread the second time:\n" + after.substring(mark));
+    assertFalse(
+        after.substring(mark).contains("unread from"),
+        "nothing unread the second time:\n" + after.substring(mark));
     assertEquals(0, s.quit());
   }
 
@@ -337,17 +416,28 @@ class ChatConsoleTest {
     ChatClient b = peer(bob, bobEvents);
     Session s = new Session(alice, server.url(), "xterm", bob);
     s.screen.await("the prompt", plain -> plain.contains(alice + " → " + bob + "> "));
-    s.console.handle("x".repeat(4001)); // as if pasted: typing 4001 keys into JLine takes long on a loaded machine
-    s.screen.await("the reason", plain -> flat(plain).contains("✗ not sent to " + bob + ": \"xxx")
-        && flat(plain).contains("\": too long: 4001 characters, the limit is 4000"));
+    s.console.handle(
+        "x"
+            .repeat(
+                4001)); // as if pasted: typing 4001 keys into JLine takes long on a loaded machine
+    s.screen.await(
+        "the reason",
+        plain ->
+            flat(plain).contains("✗ not sent to " + bob + ": \"xxx")
+                && flat(plain).contains("\": too long: 4001 characters, the limit is 4000"));
 
     s.type("read me" + ENTER);
-    Message m = bobEvents.await(ChatEvent.Received.class, r -> r.message().content().equals("read me")).message();
+    Message m =
+        bobEvents
+            .await(ChatEvent.Received.class, r -> r.message().content().equals("read me"))
+            .message();
     s.screen.await("delivered", plain -> plain.contains("read me ✓✓"));
     s.type("/online" + ENTER); // a line after it: the receipt gets a line of its own
     s.screen.await("the online list", plain -> plain.contains("online: "));
     b.markRead(List.of(m.id())).get(10, TimeUnit.SECONDS);
-    String shown = s.screen.await("the read line", plain -> plain.contains("✓✓ read by " + bob + ": \"read me\""));
+    String shown =
+        s.screen.await(
+            "the read line", plain -> plain.contains("✓✓ read by " + bob + ": \"read me\""));
     assertFalse(shown.contains("read read"), shown);
     assertEquals(0, s.quit());
   }
@@ -358,7 +448,14 @@ class ChatConsoleTest {
     String bob = user("bob");
     Recorder bobEvents = new Recorder(bob);
     peer(bob, bobEvents);
-    Session s = new Session(alice, options(server.url(), server.token(alice)), "xterm", bob, new Size(60, 12), ChatConsole.Options.DEFAULT);
+    Session s =
+        new Session(
+            alice,
+            options(server.url(), server.token(alice)),
+            "xterm",
+            bob,
+            new Size(60, 12),
+            ChatConsole.Options.DEFAULT);
     s.screen.await("the prompt", plain -> plain.contains(alice + " → " + bob + "> "));
     StringBuilder tall = new StringBuilder();
     for (int i = 0; i < 120; i++) {
@@ -366,8 +463,15 @@ class ChatConsoleTest {
     }
     s.type(tall + ENTER);
     bobEvents.await(ChatEvent.Received.class, r -> r.message().content().equals(tall.toString()));
-    String shown = flat(s.screen.await("the delivered line", plain -> flat(plain).contains("✓✓ delivered to " + bob + ": \"w000 w001")));
-    assertEquals(1, count(shown, "you → " + bob + ": w000"), "the tall message once, its marks on lines of their own:\n" + shown);
+    String shown =
+        flat(
+            s.screen.await(
+                "the delivered line",
+                plain -> flat(plain).contains("✓✓ delivered to " + bob + ": \"w000 w001")));
+    assertEquals(
+        1,
+        count(shown, "you → " + bob + ": w000"),
+        "the tall message once, its marks on lines of their own:\n" + shown);
     assertTrue(shown.contains("✓ stored: \"w000 w001"), shown);
     assertEquals(0, s.quit());
   }
@@ -380,14 +484,31 @@ class ChatConsoleTest {
     peer(bob, bobEvents);
     TokenMinter issuer = new TokenMinter(TestServer.SECRET);
     AtomicInteger minted = new AtomicInteger();
-    // the first token expires 3 s after it is made (the server ends the connection then); then fresh ones
-    ClientOptions options = options(server.url(), null)
-        .withToken(() -> issuer.issue(alice, null, null, null, minted.getAndIncrement() == 0 ? Duration.ofSeconds(3) : Duration.ofHours(1)));
-    Session s = new Session(alice, options, "xterm", bob, new Size(120, 40), new ChatConsole.Options(false, true));
-    s.screen.await("the expiry", plain -> plain.contains("your token expired: /reconnect connects with a fresh one"));
-    s.screen.await("the prompt", plain -> plain.contains(alice + " → " + bob + " (token expired)> "));
+    // the first token expires 3 s after it is made (the server ends the connection then); then
+    // fresh ones
+    ClientOptions options =
+        options(server.url(), null)
+            .withToken(
+                () ->
+                    issuer.issue(
+                        alice,
+                        null,
+                        null,
+                        null,
+                        minted.getAndIncrement() == 0
+                            ? Duration.ofSeconds(3)
+                            : Duration.ofHours(1)));
+    Session s =
+        new Session(
+            alice, options, "xterm", bob, new Size(120, 40), new ChatConsole.Options(false, true));
+    s.screen.await(
+        "the expiry",
+        plain -> plain.contains("your token expired: /reconnect connects with a fresh one"));
+    s.screen.await(
+        "the prompt", plain -> plain.contains(alice + " → " + bob + " (token expired)> "));
     s.type("/reconnect" + ENTER);
-    s.screen.await("the return", plain -> plain.contains("connected again (new session, fresh token)"));
+    s.screen.await(
+        "the return", plain -> plain.contains("connected again (new session, fresh token)"));
     s.type("back again" + ENTER);
     bobEvents.await(ChatEvent.Received.class, r -> r.message().content().equals("back again"));
     s.screen.await("the sent mark", plain -> plain.contains("back again ✓"));
@@ -397,11 +518,22 @@ class ChatConsoleTest {
   @Test
   void aClientThatCannotMintSaysHowToGetAFreshToken() throws Exception {
     String alice = user("alice");
-    String expiring = new TokenMinter(TestServer.SECRET).issue(alice, null, null, null, Duration.ofSeconds(3));
-    Session s = new Session(alice, options(server.url(), expiring), "xterm", null, new Size(120, 40), ChatConsole.Options.DEFAULT);
-    s.screen.await("the expiry", plain -> plain.contains("your token expired, and this client cannot make a fresh one"));
+    String expiring =
+        new TokenMinter(TestServer.SECRET).issue(alice, null, null, null, Duration.ofSeconds(3));
+    Session s =
+        new Session(
+            alice,
+            options(server.url(), expiring),
+            "xterm",
+            null,
+            new Size(120, 40),
+            ChatConsole.Options.DEFAULT);
+    s.screen.await(
+        "the expiry",
+        plain -> plain.contains("your token expired, and this client cannot make a fresh one"));
     s.type("/reconnect" + ENTER);
-    s.screen.await("the advice", plain -> plain.contains("start again with a new --token, or with --user ID"));
+    s.screen.await(
+        "the advice", plain -> plain.contains("start again with a new --token, or with --user ID"));
     assertEquals(0, s.quit());
   }
 
@@ -409,7 +541,14 @@ class ChatConsoleTest {
   void everybodysPresenceWhenAskedFor() throws Exception {
     String alice = user("alice");
     String bot = user("ci-bot");
-    Session s = new Session(alice, options(server.url(), server.token(alice)), "xterm", null, new Size(120, 40), new ChatConsole.Options(true, false));
+    Session s =
+        new Session(
+            alice,
+            options(server.url(), server.token(alice)),
+            "xterm",
+            null,
+            new Size(120, 40),
+            new ChatConsole.Options(true, false));
     s.screen.await("the prompt", plain -> plain.contains(alice + "> "));
     peer(bot, new Recorder(bot));
     s.screen.await("the bot coming", plain -> plain.contains("● " + bot + " is online"));
@@ -432,16 +571,19 @@ class ChatConsoleTest {
   @Test
   void completionListsOnlineUsersFirst() {
     Directory directory = new Directory();
-    directory.addAll(List.of(
-        new DirectoryEntry("bea", "Bea", null, false),
-        new DirectoryEntry("bob", "Bob", null, true),
-        new DirectoryEntry("abe", null, null, false)));
+    directory.addAll(
+        List.of(
+            new DirectoryEntry("bea", "Bea", null, false),
+            new DirectoryEntry("bob", "Bob", null, true),
+            new DirectoryEntry("abe", null, null, false)));
     directory.online("zed");
     List<Candidate> candidates = new ArrayList<>();
     new ChatCompleter(directory).userIds(candidates);
     List<String> ordered = candidates.stream().sorted().map(Candidate::value).toList();
     assertEquals(List.of("bob", "zed", "abe", "bea"), ordered);
     assertEquals(List.of("bob", "zed", "abe", "bea"), directory.ids());
-    assertEquals("online", candidates.stream().filter(c -> c.value().equals("bob")).findFirst().orElseThrow().group());
+    assertEquals(
+        "online",
+        candidates.stream().filter(c -> c.value().equals("bob")).findFirst().orElseThrow().group());
   }
 }

@@ -27,11 +27,19 @@ class ConsoleTextTest {
     Map<String, Integer> unread = new LinkedHashMap<>();
     unread.put("carol", 2);
     unread.put("dave", 1);
-    assertEquals(" alice → bob (online) | unread: carol 2, dave 1 | connected ",
+    assertEquals(
+        " alice → bob (online) | unread: carol 2, dave 1 | connected ",
         StatusLine.render("alice", "bob", true, unread, Link.CONNECTED).toString());
-    assertEquals(" alice → nobody (/to USER) | reconnecting… ", StatusLine.render("alice", null, false, Map.of(), Link.RECONNECTING).toString());
-    assertEquals(" you → bob (offline) | token expired: /reconnect ", StatusLine.render(null, "bob", false, Map.of(), Link.EXPIRED).toString());
-    assertTrue(StatusLine.render("a", "b", false, Map.of(), Link.EXPIRED_FINAL).toString().contains("token expired: restart with a fresh token"));
+    assertEquals(
+        " alice → nobody (/to USER) | reconnecting… ",
+        StatusLine.render("alice", null, false, Map.of(), Link.RECONNECTING).toString());
+    assertEquals(
+        " you → bob (offline) | token expired: /reconnect ",
+        StatusLine.render(null, "bob", false, Map.of(), Link.EXPIRED).toString());
+    assertTrue(
+        StatusLine.render("a", "b", false, Map.of(), Link.EXPIRED_FINAL)
+            .toString()
+            .contains("token expired: restart with a fresh token"));
   }
 
   @Test
@@ -64,9 +72,15 @@ class ConsoleTextTest {
 
   @Test
   void aRefusedMessageSaysWhy() {
-    MessageError tooLong = new MessageError("content must be 1 to 4000 characters after trimming", "VALIDATION_FAILED", "c1");
-    assertEquals("too long: 4500 characters, the limit is 4000", ConsoleEvents.reason(tooLong, "x".repeat(4500)));
-    assertEquals("content must be 1 to 4000 characters after trimming (VALIDATION_FAILED)", ConsoleEvents.reason(tooLong, "   "));
+    MessageError tooLong =
+        new MessageError(
+            "content must be 1 to 4000 characters after trimming", "VALIDATION_FAILED", "c1");
+    assertEquals(
+        "too long: 4500 characters, the limit is 4000",
+        ConsoleEvents.reason(tooLong, "x".repeat(4500)));
+    assertEquals(
+        "content must be 1 to 4000 characters after trimming (VALIDATION_FAILED)",
+        ConsoleEvents.reason(tooLong, "   "));
     MessageError unknown = new MessageError("Recipient not found", "RECIPIENT_NOT_FOUND", "c2");
     assertEquals("Recipient not found (RECIPIENT_NOT_FOUND)", ConsoleEvents.reason(unknown, "hi"));
   }
@@ -74,10 +88,18 @@ class ConsoleTextTest {
   @Test
   void linesNotFromTodayCarryTheirDate() {
     ZoneId zone = ZoneId.of("UTC");
-    Screen screen = new Screen(new PlainIO(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(), StandardCharsets.UTF_8), zone);
+    Screen screen =
+        new Screen(
+            new PlainIO(
+                new ByteArrayInputStream(new byte[0]),
+                new ByteArrayOutputStream(),
+                StandardCharsets.UTF_8),
+            zone);
     assertEquals("Jan 2 03:04", screen.when("2020-01-02T03:04:05.000Z"));
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    assertEquals(DateTimeFormatter.ofPattern("HH:mm:ss").format(now.atZone(zone)), screen.when(now.toString()));
+    assertEquals(
+        DateTimeFormatter.ofPattern("HH:mm:ss").format(now.atZone(zone)),
+        screen.when(now.toString()));
   }
 
   @Test

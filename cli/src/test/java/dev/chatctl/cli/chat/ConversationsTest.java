@@ -21,7 +21,8 @@ class ConversationsTest {
     c.received("carol", "m3");
     c.received("dave", "m4");
     assertEquals(Map.of("carol", 2, "dave", 1), c.unreadCounts());
-    assertEquals(List.of("dave", "carol"), List.copyOf(c.unreadCounts().keySet()), "most recent first");
+    assertEquals(
+        List.of("dave", "carol"), List.copyOf(c.unreadCounts().keySet()), "most recent first");
     Conversations.Unread carol = c.talkTo("carol");
     assertEquals(2, carol.count());
     assertEquals(List.of("m2", "m3"), carol.ids());
@@ -43,7 +44,9 @@ class ConversationsTest {
   @Test
   void unreadCountsFromTheServerAreKept() {
     Conversations c = new Conversations(null, false);
-    c.known(List.of(new Answers.Conversation("erin", null, 3), new Answers.Conversation("frank", null, 0)));
+    c.known(
+        List.of(
+            new Answers.Conversation("erin", null, 3), new Answers.Conversation("frank", null, 0)));
     assertEquals(Map.of("erin", 3), c.unreadCounts());
     Conversations.Unread erin = c.talkTo("erin");
     assertEquals(3, erin.count());

@@ -55,7 +55,8 @@ class OwnMessagesTest {
   void receiptsForMessagesNotSentFromHereAreCounted() {
     own.add("c1", "bob", "hi", Instant.now(), true);
     own.sent(stored("m1", "c1"));
-    OwnMessages.Advanced a = own.receipt(List.of("m1", "from-another-device", "older"), Status.DELIVERED);
+    OwnMessages.Advanced a =
+        own.receipt(List.of("m1", "from-another-device", "older"), Status.DELIVERED);
     assertEquals(1, a.moved().size());
     assertEquals(2, a.unknown());
   }

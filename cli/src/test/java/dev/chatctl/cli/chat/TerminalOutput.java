@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 /** What a terminal was sent; tests wait (with a deadline) for text to appear in it. */
 final class TerminalOutput extends OutputStream {
   private static final Pattern ANSI =
-      Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]|\u001B[()][0-9A-Za-z]|\u001B[=>78]|\u001B\\][^\u0007]*\u0007|\r");
+      Pattern.compile(
+          "\u001B\\[[0-9;?]*[ -/]*[@-~]|\u001B[()][0-9A-Za-z]|\u001B[=>78]|\u001B\\][^\u0007]*\u0007|\r");
   static final Duration WAIT = Duration.ofSeconds(15);
 
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -53,7 +54,8 @@ final class TerminalOutput extends OutputStream {
       }
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        return fail("the terminal did not show " + what + " within " + WAIT + "; it shows:\n" + plain);
+        return fail(
+            "the terminal did not show " + what + " within " + WAIT + "; it shows:\n" + plain);
       }
       try {
         wait(Math.max(1, left / 1_000_000));
@@ -66,7 +68,8 @@ final class TerminalOutput extends OutputStream {
 
   /** Waits for {@code text} to appear after position {@code from} of the plain text. */
   String awaitAfter(int from, String text) {
-    return await("\"" + text + "\"", plain -> plain.indexOf(text, Math.min(from, plain.length())) >= 0);
+    return await(
+        "\"" + text + "\"", plain -> plain.indexOf(text, Math.min(from, plain.length())) >= 0);
   }
 
   int length() {

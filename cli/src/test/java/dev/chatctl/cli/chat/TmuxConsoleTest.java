@@ -53,7 +53,8 @@ class TmuxConsoleTest {
       if (System.getenv("CI") != null) {
         fail("tmux is needed for the real-terminal test in CI (apt-get install tmux)");
       }
-      System.out.println("TmuxConsoleTest skipped: tmux is not installed (apt-get install tmux runs it)");
+      System.out.println(
+          "TmuxConsoleTest skipped: tmux is not installed (apt-get install tmux runs it)");
       Assumptions.abort("tmux is not installed");
     }
     socket = dir.resolve("tmux.sock");
@@ -86,19 +87,26 @@ class TmuxConsoleTest {
 
     await("the prompt", screen -> lastLine(screen).equals("alice>"));
     await("bob in the directory", screen -> true);
-    awaitCondition(() -> bobEvents.all(ChatEvent.UserOnline.class).stream().anyMatch(u -> u.userId().equals("alice")));
+    awaitCondition(
+        () ->
+            bobEvents.all(ChatEvent.UserOnline.class).stream()
+                .anyMatch(u -> u.userId().equals("alice")));
 
     keys("/to bo");
     keys("Tab");
     await("the completed id", screen -> lastLine(screen).equals("alice> /to bob"));
     keys("Enter");
-    await("the new prompt", screen -> lastLine(screen).equals("alice → bob>") && screen.contains("talking to bob (online)"));
+    await(
+        "the new prompt",
+        screen ->
+            lastLine(screen).equals("alice → bob>") && screen.contains("talking to bob (online)"));
 
     literal("hello bob");
     keys("Enter");
     bobEvents.await(ChatEvent.Received.class, r -> r.message().content().equals("hello bob"));
     String screen = await("the delivered mark", s -> s.contains("you → bob: hello bob ✓✓"));
-    assertEquals(1, count(screen, "hello bob"), "one line per message, marked in place:\n" + screen);
+    assertEquals(
+        1, count(screen, "hello bob"), "one line per message, marked in place:\n" + screen);
 
     literal("still typ");
     await("the typed text", s -> lastLine(s).equals("alice → bob> still typ"));
@@ -132,20 +140,32 @@ class TmuxConsoleTest {
     carol = new ChatClient(ClientOptions.of(server.url(), server.token("carol")), carolEvents);
     carol.connect().get(10, TimeUnit.SECONDS);
     Path exit = startAlice();
-    await("the status line", screen -> statusLine(screen).equals("alice → nobody (/to USER) | connected"));
-    await("the prompt", screen -> lastLine(screen).equals("alice>")); // keys typed before it would go to the shell's tty
+    await(
+        "the status line",
+        screen -> statusLine(screen).equals("alice → nobody (/to USER) | connected"));
+    await(
+        "the prompt",
+        screen ->
+            lastLine(screen).equals("alice>")); // keys typed before it would go to the shell's tty
 
     carol.send("alice", "are you around?").get(10, TimeUnit.SECONDS);
     bob.send("alice", "hi alice").get(10, TimeUnit.SECONDS);
-    await("the unread counts", screen -> statusLine(screen).equals("alice → nobody (/to USER) | unread: bob 1, carol 1 | connected"));
+    await(
+        "the unread counts",
+        screen ->
+            statusLine(screen)
+                .equals("alice → nobody (/to USER) | unread: bob 1, carol 1 | connected"));
 
     keys("Tab"); // on an empty line: answer whoever wrote last
     await("the reply prompt", s -> lastLine(s).equals("alice → bob>"));
     await("bob's message again, read", s -> s.contains("-- 1 unread from bob --"));
-    await("only carol unread", s -> statusLine(s).equals("alice → bob (online) | unread: carol 1 | connected"));
+    await(
+        "only carol unread",
+        s -> statusLine(s).equals("alice → bob (online) | unread: carol 1 | connected"));
 
-    String answer = "thanks for the message, bob: this answer is long enough to wrap on a terminal of a hundred columns, "
-        + "and every word of it stays whole";
+    String answer =
+        "thanks for the message, bob: this answer is long enough to wrap on a terminal of a hundred columns, "
+            + "and every word of it stays whole";
     literal("/r " + answer);
     keys("Enter");
     String screen = await("the wrapped answer", s -> s.contains("stays whole ✓"));
@@ -159,18 +179,25 @@ class TmuxConsoleTest {
     assertTrue(first >= 0, screen);
     int indent = rows.get(first).indexOf("thanks");
     String second = rows.get(first + 1);
-    assertEquals(" ".repeat(indent), second.substring(0, indent), "the second row starts under the text:\n" + screen);
+    assertEquals(
+        " ".repeat(indent),
+        second.substring(0, indent),
+        "the second row starts under the text:\n" + screen);
     assertFalse(second.charAt(indent) == ' ', screen);
     String joined = rows.get(first).substring(indent) + " " + second.substring(indent);
     assertTrue(joined.startsWith(answer), "no word cut at the row's end:\n" + screen);
 
     literal("/to carol");
     keys("Enter");
-    screen = await("carol's unread message", s -> s.contains("-- 1 unread from carol --") && s.contains("carol: are you around?"));
+    screen =
+        await(
+            "carol's unread message",
+            s -> s.contains("-- 1 unread from carol --") && s.contains("carol: are you around?"));
     await("nothing unread", s -> statusLine(s).equals("alice → carol (online) | connected"));
     carolEvents.await(ChatEvent.Read.class);
 
-    // a message taller than the window: once in the scrollback, its marks on short lines of their own
+    // a message taller than the window: once in the scrollback, its marks on short lines of their
+    // own
     StringBuilder tall = new StringBuilder();
     for (int i = 0; i < 300; i++) {
       tall.append(i == 0 ? "" : " ").append(String.format("w%03d", i));
@@ -181,7 +208,8 @@ class TmuxConsoleTest {
     await("the delivered line", s -> s.contains("✓✓ delivered to carol: \"w000 w001"));
     String history = tmux("capture-pane", "-p", "-S", "-", "-t", "chat");
     assertEquals(1, count(history, "you → carol: w000"), history);
-    assertEquals(1, count(history, "w299"), "no second copy of the message in the scrollback:\n" + history);
+    assertEquals(
+        1, count(history, "w299"), "no second copy of the message in the scrollback:\n" + history);
 
     literal("/quit");
     keys("Enter");
@@ -189,20 +217,44 @@ class TmuxConsoleTest {
     assertEquals("exit=0", Files.readString(exit).strip());
   }
 
-  /** {@code chatctl connect} as alice in a 100x20 tmux window; returns the file its exit code goes to. */
+  /**
+   * {@code chatctl connect} as alice in a 100x20 tmux window; returns the file its exit code goes
+   * to.
+   */
   private Path startAlice() throws Exception {
     Path script = dir.resolve("connect.sh");
     Path exit = dir.resolve("exit");
     String java = ProcessHandle.current().info().command().orElse("java");
-    Files.writeString(script, String.join("\n",
-        "export LANG=C.UTF-8 LC_ALL=C.UTF-8",
-        "unset NO_COLOR CHATCTL_TOKEN",
-        quote(java) + " -cp " + quote(System.getProperty("java.class.path")) + " " + Main.class.getName()
-            + " connect --url " + server.url() + " --token " + server.token("alice")
-            + " --history-file " + quote(dir.resolve("history").toString()),
-        "echo \"exit=$?\" > " + quote(exit.toString()),
-        ""));
-    tmux("-u", "new-session", "-d", "-s", "chat", "-x", "100", "-y", "20", "sh " + quote(script.toString()));
+    Files.writeString(
+        script,
+        String.join(
+            "\n",
+            "export LANG=C.UTF-8 LC_ALL=C.UTF-8",
+            "unset NO_COLOR CHATCTL_TOKEN",
+            quote(java)
+                + " -cp "
+                + quote(System.getProperty("java.class.path"))
+                + " "
+                + Main.class.getName()
+                + " connect --url "
+                + server.url()
+                + " --token "
+                + server.token("alice")
+                + " --history-file "
+                + quote(dir.resolve("history").toString()),
+            "echo \"exit=$?\" > " + quote(exit.toString()),
+            ""));
+    tmux(
+        "-u",
+        "new-session",
+        "-d",
+        "-s",
+        "chat",
+        "-x",
+        "100",
+        "-y",
+        "20",
+        "sh " + quote(script.toString()));
     return exit;
   }
 
@@ -229,7 +281,9 @@ class TmuxConsoleTest {
     return tmux("capture-pane", "-p", "-t", "chat");
   }
 
-  /** Polls the screen until it shows what is expected; fails with the screen after {@link #WAIT}. */
+  /**
+   * Polls the screen until it shows what is expected; fails with the screen after {@link #WAIT}.
+   */
   private String await(String what, Predicate<String> test) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
     String screen = capture();

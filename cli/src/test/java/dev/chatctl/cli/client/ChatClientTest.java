@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chatctl.protocol.auth.TokenMinter;
 import dev.chatctl.protocol.chat.Answers;
 import dev.chatctl.protocol.chat.DirectoryEntry;
 import dev.chatctl.protocol.chat.Message;
-import dev.chatctl.protocol.auth.TokenMinter;
 import dev.chatctl.server.engineio.EngineOptions;
 import dev.chatctl.server.testing.TcpProxy;
 import dev.chatctl.server.testing.TestServer;
@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The client library against a whole server in-process. */
 class ChatClientTest {
   private static final AtomicInteger USERS = new AtomicInteger();
-  private static final Backoff QUICK = new Backoff(Duration.ofMillis(50), Duration.ofMillis(300), 0.5);
+  private static final Backoff QUICK =
+      new Backoff(Duration.ofMillis(50), Duration.ofMillis(300), 0.5);
 
   @TempDir static Path sharedDir;
   static TestServer shared;
@@ -63,7 +64,9 @@ class ChatClientTest {
   }
 
   ClientOptions options(String url, String token) {
-    return ClientOptions.of(url, token).withBackoff(QUICK).withConnectTimeout(Duration.ofSeconds(10));
+    return ClientOptions.of(url, token)
+        .withBackoff(QUICK)
+        .withConnectTimeout(Duration.ofSeconds(10));
   }
 
   ChatClient client(String url, String token, Recorder recorder) {
@@ -72,7 +75,8 @@ class ChatClientTest {
     return client;
   }
 
-  ChatClient connected(TestServer server, String url, String userId, Recorder recorder) throws Exception {
+  ChatClient connected(TestServer server, String url, String userId, Recorder recorder)
+      throws Exception {
     ChatClient client = client(url, server.token(userId), recorder);
     client.connect().get(10, TimeUnit.SECONDS);
     return client;
@@ -83,7 +87,8 @@ class ChatClientTest {
   }
 
   static ClientException failure(CompletableFuture<?> future) {
-    ExecutionException e = assertThrows(ExecutionException.class, () -> future.get(15, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> future.get(15, TimeUnit.SECONDS));
     return assertInstanceOfClientException(e.getCause());
   }
 
@@ -105,7 +110,8 @@ class ChatClientTest {
     assertNotNull(b.socket().pid(), "the CONNECT answer carries a pid");
     assertNotNull(b.socket().sid());
 
-    Message stored = get(a.send(new ChatClient.Outgoing(bob, "  hello bob  ", "s-1", "cmid-1-" + alice)));
+    Message stored =
+        get(a.send(new ChatClient.Outgoing(bob, "  hello bob  ", "s-1", "cmid-1-" + alice)));
     assertEquals(alice, stored.senderId());
     assertEquals(bob, stored.recipientId());
     assertEquals("hello bob", stored.content(), "stored trimmed");
@@ -129,7 +135,8 @@ class ChatClientTest {
     Recorder aliceEvents = new Recorder(alice);
     ChatClient a = connected(shared, shared.url(), alice, aliceEvents);
 
-    ClientException unknown = failure(a.send(new ChatClient.Outgoing("nobody-" + alice, "hi", null, "cmid-x")));
+    ClientException unknown =
+        failure(a.send(new ChatClient.Outgoing("nobody-" + alice, "hi", null, "cmid-x")));
     assertEquals(ClientException.Kind.REFUSED, unknown.kind());
     assertEquals("RECIPIENT_NOT_FOUND", unknown.code());
     assertEquals("cmid-x", aliceEvents.await(ChatEvent.SendFailed.class).error().clientMessageId());
@@ -160,21 +167,34 @@ class ChatClientTest {
     Message second = get(a.send(bob, "two"));
     Answers.History page = get(b.history(alice, null, 10));
     assertEquals(alice, page.withUserId());
-    assertEquals(List.of("one", "two"), page.messages().stream().map(m -> m.content()).toList(), "oldest first");
+    assertEquals(
+        List.of("one", "two"),
+        page.messages().stream().map(m -> m.content()).toList(),
+        "oldest first");
     assertFalse(page.hasMore());
     assertNull(page.messages().get(0).readAt());
 
     Answers.Conversation conversation =
-        get(b.conversations()).stream().filter(c -> c.userId().equals(alice)).findFirst().orElseThrow();
+        get(b.conversations()).stream()
+            .filter(c -> c.userId().equals(alice))
+            .findFirst()
+            .orElseThrow();
     assertEquals(2, conversation.unreadCount());
     assertEquals(second.id(), conversation.lastMessage().id());
 
-    assertEquals(List.of(first.id(), second.id()), get(b.markRead(List.of(first.id(), second.id()))));
+    assertEquals(
+        List.of(first.id(), second.id()), get(b.markRead(List.of(first.id(), second.id()))));
     ChatEvent.Read read = aliceEvents.await(ChatEvent.Read.class);
     assertEquals(List.of(first.id(), second.id()), read.receipt().messageIds());
     assertEquals(bob, read.receipt().readerId());
     assertEquals(List.of(), get(b.markRead(List.of(first.id()))), "read once");
-    assertEquals(0, get(b.conversations()).stream().filter(c -> c.userId().equals(alice)).findFirst().orElseThrow().unreadCount());
+    assertEquals(
+        0,
+        get(b.conversations()).stream()
+            .filter(c -> c.userId().equals(alice))
+            .findFirst()
+            .orElseThrow()
+            .unreadCount());
 
     ClientException bad = failure(b.history(alice, "not-a-message", 10));
     assertEquals("VALIDATION_FAILED", bad.code());
@@ -203,8 +223,12 @@ class ChatClientTest {
     List<Case> cases = new ArrayList<>();
     cases.add(new Case(null, "TOKEN_MISSING"));
     cases.add(new Case("not-a-token", "TOKEN_INVALID"));
-    cases.add(new Case(new TokenMinter("another secret").issue(carol, null, null, null, Duration.ofHours(1)), "TOKEN_INVALID"));
-    cases.add(new Case(issuer.issue(carol, null, null, null, Duration.ofMinutes(-5)), "TOKEN_EXPIRED"));
+    cases.add(
+        new Case(
+            new TokenMinter("another secret").issue(carol, null, null, null, Duration.ofHours(1)),
+            "TOKEN_INVALID"));
+    cases.add(
+        new Case(issuer.issue(carol, null, null, null, Duration.ofMinutes(-5)), "TOKEN_EXPIRED"));
     for (Case c : cases) {
       Recorder events = new Recorder("refused " + c.code());
       ChatClient client = client(shared.url(), c.token(), events);
@@ -223,16 +247,26 @@ class ChatClientTest {
   @Test
   void unreachableServerIsUnavailable() throws Exception {
     int closedPort = Ports.free();
-    ClientException e = failure(client("http://127.0.0.1:" + closedPort, "t", new Recorder("x")).connect());
+    ClientException e =
+        failure(client("http://127.0.0.1:" + closedPort, "t", new Recorder("x")).connect());
     assertEquals(ClientException.Kind.UNAVAILABLE, e.kind());
-    assertTrue(e.getMessage().contains("cannot connect to ws://127.0.0.1:" + closedPort + "/socket.io/?EIO=4&transport=websocket"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "cannot connect to ws://127.0.0.1:"
+                    + closedPort
+                    + "/socket.io/?EIO=4&transport=websocket"),
+        e.getMessage());
   }
 
   @Test
   void silentServerTimesOut() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       ChatClient client =
-          new ChatClient(options("http://127.0.0.1:" + silent.getLocalPort(), "t").withConnectTimeout(Duration.ofMillis(500)), new Recorder("x"));
+          new ChatClient(
+              options("http://127.0.0.1:" + silent.getLocalPort(), "t")
+                  .withConnectTimeout(Duration.ofMillis(500)),
+              new Recorder("x"));
       closeables.add(client);
       ClientException e = failure(client.connect());
       assertEquals(ClientException.Kind.TIMEOUT, e.kind(), e.getMessage());
@@ -244,7 +278,10 @@ class ChatClientTest {
     try (TcpProxy proxy = new TcpProxy(shared.port())) {
       String dave = user("dave");
       ChatClient d = connected(shared, proxy.url(), dave, new Recorder(dave));
-      ChatClient slow = new ChatClient(options(proxy.url(), shared.token(dave)).withRequestTimeout(Duration.ofMillis(300)), new Recorder("slow"));
+      ChatClient slow =
+          new ChatClient(
+              options(proxy.url(), shared.token(dave)).withRequestTimeout(Duration.ofMillis(300)),
+              new Recorder("slow"));
       closeables.add(slow);
       get(slow.connect());
       proxy.dropDownstream(true);
@@ -258,7 +295,8 @@ class ChatClientTest {
   void serverDisconnectIsFinal() throws Exception {
     String erin = user("erin");
     // accepted within the server's clock skew, then ended at once: auth:expired and DISCONNECT
-    String expiring = new TokenMinter(TestServer.SECRET).issue(erin, null, null, null, Duration.ofSeconds(-2));
+    String expiring =
+        new TokenMinter(TestServer.SECRET).issue(erin, null, null, null, Duration.ofSeconds(-2));
     Recorder events = new Recorder(erin);
     ChatClient client = client(shared.url(), expiring, events);
     client.connect().handle((c, e) -> null).get(10, TimeUnit.SECONDS);
@@ -274,7 +312,8 @@ class ChatClientTest {
   // ------------------------------------------------------------------ drops, restarts, recovery
 
   @Test
-  void reconnectsAfterTheServerRestartsAndSendsWhatWasTypedMeanwhile(@TempDir Path dir) throws Exception {
+  void reconnectsAfterTheServerRestartsAndSendsWhatWasTypedMeanwhile(@TempDir Path dir)
+      throws Exception {
     int port = Ports.free();
     String alice = user("alice");
     String bob = user("bob");
@@ -294,13 +333,15 @@ class ChatClientTest {
     assertFalse(typedMeanwhile.isDone());
 
     try (TestServer second = TestServer.h2(dir, c -> c.withPort(port))) {
-      ChatEvent.Connected again = bobEvents.await(ChatEvent.Connected.class, ChatEvent.Connected::reconnect);
+      ChatEvent.Connected again =
+          bobEvents.await(ChatEvent.Connected.class, ChatEvent.Connected::reconnect);
       assertTrue(again.recovered(), "recovery is kept in the database, across a restart");
       assertEquals(pid, again.pid());
       aliceEvents.await(ChatEvent.Connected.class, ChatEvent.Connected::reconnect);
       Message stored = get(typedMeanwhile);
       get(a.send(bob, "after"));
-      assertEquals(List.of("typed while the server was down", "after"), bobEvents.awaitReceived("after"));
+      assertEquals(
+          List.of("typed while the server was down", "after"), bobEvents.awaitReceived("after"));
       assertEquals(stored.id(), bobEvents.received().get(0).id());
       assertEquals(2, get(b.history(alice, null, 10)).messages().size(), "stored once");
     }
@@ -317,21 +358,34 @@ class ChatClientTest {
       ChatClient a = connected(shared, proxy.url(), alice, aliceEvents);
 
       proxy.dropDownstream(true); // alice's frames reach the server; its answers get lost
-      CompletableFuture<Message> send = a.send(new ChatClient.Outgoing(bob, "exactly once", null, "cmid-once-" + alice));
-      Message delivered = bobEvents.await(ChatEvent.Received.class).message(); // stored and delivered
+      CompletableFuture<Message> send =
+          a.send(new ChatClient.Outgoing(bob, "exactly once", null, "cmid-once-" + alice));
+      Message delivered =
+          bobEvents.await(ChatEvent.Received.class).message(); // stored and delivered
       assertFalse(send.isDone(), "message:sent did not reach alice");
 
       proxy.cut();
       proxy.dropDownstream(false);
       Message answered = get(send); // resent on reconnect, answered with the stored message
       assertEquals(delivered.id(), answered.id());
-      assertTrue(aliceEvents.all(ChatEvent.Connected.class).stream().anyMatch(ChatEvent.Connected::reconnect));
+      assertTrue(
+          aliceEvents.all(ChatEvent.Connected.class).stream()
+              .anyMatch(ChatEvent.Connected::reconnect));
 
       get(a.send(bob, "marker"));
-      assertEquals(List.of("exactly once", "marker"), bobEvents.awaitReceived("marker"), "no message:receive again");
-      assertEquals(List.of("exactly once", "marker"),
-          get(b.history(alice, null, 10)).messages().stream().map(m -> m.content()).toList(), "stored once");
-      assertEquals(1, aliceEvents.all(ChatEvent.Sent.class).stream().filter(s -> s.message().content().equals("exactly once")).count(),
+      assertEquals(
+          List.of("exactly once", "marker"),
+          bobEvents.awaitReceived("marker"),
+          "no message:receive again");
+      assertEquals(
+          List.of("exactly once", "marker"),
+          get(b.history(alice, null, 10)).messages().stream().map(m -> m.content()).toList(),
+          "stored once");
+      assertEquals(
+          1,
+          aliceEvents.all(ChatEvent.Sent.class).stream()
+              .filter(s -> s.message().content().equals("exactly once"))
+              .count(),
           "one message:sent reached alice");
     }
   }
@@ -361,7 +415,8 @@ class ChatClientTest {
 
       proxy.cut();
       proxy.dropDownstream(false);
-      ChatEvent.Connected again = bobEvents.await(ChatEvent.Connected.class, ChatEvent.Connected::reconnect);
+      ChatEvent.Connected again =
+          bobEvents.await(ChatEvent.Connected.class, ChatEvent.Connected::reconnect);
       assertTrue(again.recovered(), "same pid: the session was recovered");
       assertEquals(pid, again.pid());
       get(a.send(bob, "after"));
@@ -370,15 +425,20 @@ class ChatClientTest {
   }
 
   @Test
-  void aNetworkGoneQuietIsNoticedByHeartbeatAndEverythingMissedArrivesOnceInOrder(@TempDir Path dir) throws Exception {
-    EngineOptions quickPings = EngineOptions.defaults().withPing(Duration.ofMillis(300), Duration.ofMillis(300));
+  void aNetworkGoneQuietIsNoticedByHeartbeatAndEverythingMissedArrivesOnceInOrder(@TempDir Path dir)
+      throws Exception {
+    EngineOptions quickPings =
+        EngineOptions.defaults().withPing(Duration.ofMillis(300), Duration.ofMillis(300));
     try (TestServer server = TestServer.h2(dir, c -> c.withEngine(quickPings));
         TcpProxy proxy = new TcpProxy(server.port())) {
       String alice = user("alice");
       String bob = user("bob");
       Recorder aliceEvents = new Recorder(alice);
       Recorder bobEvents = new Recorder(bob);
-      ChatClient b = new ChatClient(options(proxy.url(), server.token(bob)).withConnectTimeout(Duration.ofMillis(700)), bobEvents);
+      ChatClient b =
+          new ChatClient(
+              options(proxy.url(), server.token(bob)).withConnectTimeout(Duration.ofMillis(700)),
+              bobEvents);
       closeables.add(b);
       get(b.connect());
       ChatClient a = connected(server, server.url(), alice, aliceEvents);
@@ -392,7 +452,8 @@ class ChatClientTest {
       ChatEvent.Disconnected lost = bobEvents.await(ChatEvent.Disconnected.class);
       assertEquals("ping timeout", lost.reason());
       assertTrue(lost.willReconnect());
-      bobEvents.await(ChatEvent.ConnectFailed.class, ChatEvent.ConnectFailed::willRetry); // still no network
+      bobEvents.await(
+          ChatEvent.ConnectFailed.class, ChatEvent.ConnectFailed::willRetry); // still no network
       a.send(bob, "while away 6");
       sent.add("while away 6");
 
@@ -414,7 +475,10 @@ class ChatClientTest {
     get(f.connect());
     assertTrue(get(early).contains(frank));
     assertEquals("note to self", get(note).content());
-    assertEquals("note to self", events.await(ChatEvent.Received.class).message().content(), "notes to self arrive");
+    assertEquals(
+        "note to self",
+        events.await(ChatEvent.Received.class).message().content(),
+        "notes to self arrive");
     List<CompletableFuture<List<String>>> many = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       many.add(f.onlineUsers());
@@ -440,13 +504,22 @@ class ChatClientTest {
 
   @Test
   void websocketUrlIsDerived() {
-    assertEquals("ws://localhost:3001/socket.io/?EIO=4&transport=websocket",
+    assertEquals(
+        "ws://localhost:3001/socket.io/?EIO=4&transport=websocket",
         ClientOptions.websocketUri(java.net.URI.create("http://localhost:3001")).toString());
-    assertEquals("wss://chat.example/socket.io/?EIO=4&transport=websocket",
-        ClientOptions.websocketUri(java.net.URI.create("https://chat.example/some/path")).toString());
-    assertEquals("ws://h:1/socket.io/?EIO=4&transport=websocket", ClientOptions.websocketUri(java.net.URI.create("ws://h:1")).toString());
-    assertThrows(IllegalArgumentException.class, () -> ClientOptions.websocketUri(java.net.URI.create("ftp://h")));
-    assertThrows(IllegalArgumentException.class, () -> ClientOptions.websocketUri(java.net.URI.create("localhost:3001")));
+    assertEquals(
+        "wss://chat.example/socket.io/?EIO=4&transport=websocket",
+        ClientOptions.websocketUri(java.net.URI.create("https://chat.example/some/path"))
+            .toString());
+    assertEquals(
+        "ws://h:1/socket.io/?EIO=4&transport=websocket",
+        ClientOptions.websocketUri(java.net.URI.create("ws://h:1")).toString());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ClientOptions.websocketUri(java.net.URI.create("ftp://h")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ClientOptions.websocketUri(java.net.URI.create("localhost:3001")));
   }
 
   @Test
@@ -457,11 +530,14 @@ class ChatClientTest {
       double base = Math.min(1000 * Math.pow(2, attempt - 1), 1e12);
       for (int i = 0; i < 50; i++) {
         long ms = backoff.delay(attempt, random).toMillis();
-        assertTrue(ms >= Math.min(base * 0.5, 5000) - 1 && ms <= Math.min(base * 1.5, 5000), attempt + ": " + ms);
+        assertTrue(
+            ms >= Math.min(base * 0.5, 5000) - 1 && ms <= Math.min(base * 1.5, 5000),
+            attempt + ": " + ms);
       }
     }
     Backoff exact = new Backoff(Duration.ofMillis(100), Duration.ofMillis(1000), 0);
-    assertEquals(List.of(100L, 200L, 400L, 800L, 1000L),
+    assertEquals(
+        List.of(100L, 200L, 400L, 800L, 1000L),
         List.of(1, 2, 3, 4, 5).stream().map(n -> exact.delay(n, random).toMillis()).toList());
   }
 }

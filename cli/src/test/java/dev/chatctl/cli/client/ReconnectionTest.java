@@ -14,11 +14,17 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The reconnect policy a user lives with: when the client tries again, how long it waits, when it gives up. */
+/**
+ * The reconnect policy a user lives with: when the client tries again, how long it waits, when it
+ * gives up.
+ */
 class ReconnectionTest {
-  private static final Backoff EXACT = new Backoff(Duration.ofMillis(100), Duration.ofMillis(1000), 0);
-  private static final ClientException DOWN = new ClientException(ClientException.Kind.UNAVAILABLE, "connection refused");
-  private static final ClientException SLOW = new ClientException(ClientException.Kind.TIMEOUT, "no answer");
+  private static final Backoff EXACT =
+      new Backoff(Duration.ofMillis(100), Duration.ofMillis(1000), 0);
+  private static final ClientException DOWN =
+      new ClientException(ClientException.Kind.UNAVAILABLE, "connection refused");
+  private static final ClientException SLOW =
+      new ClientException(ClientException.Kind.TIMEOUT, "no answer");
 
   /** A timer that only records what was asked of it. */
   private static final class Timers {
@@ -35,7 +41,8 @@ class ReconnectionTest {
     }
   }
 
-  private static final class FakeTimer extends CompletableFuture<Object> implements ScheduledFuture<Object> {
+  private static final class FakeTimer extends CompletableFuture<Object>
+      implements ScheduledFuture<Object> {
     @Override
     public long getDelay(TimeUnit unit) {
       return 0;
@@ -72,7 +79,9 @@ class ReconnectionTest {
       assertTrue(r.afterFailure(DOWN), "the server is still down: try again");
     }
     assertEquals(List.of(1, 2, 3, 4, 5, 6), numbers);
-    assertEquals(List.of(100L, 200L, 400L, 800L, 1000L, 1000L), timers.delays.stream().map(Duration::toMillis).toList());
+    assertEquals(
+        List.of(100L, 200L, 400L, 800L, 1000L, 1000L),
+        timers.delays.stream().map(Duration::toMillis).toList());
   }
 
   @Test
@@ -92,9 +101,13 @@ class ReconnectionTest {
   void aRefusalIsFinalUnlessTheServerFailedItself() {
     Reconnection r = reconnection(true, EXACT);
     r.connected();
-    assertFalse(r.afterFailure(ClientException.refused("TOKEN_EXPIRED", "Authentication error")), "a bad token stays bad");
+    assertFalse(
+        r.afterFailure(ClientException.refused("TOKEN_EXPIRED", "Authentication error")),
+        "a bad token stays bad");
     assertFalse(r.afterFailure(ClientException.refused("TOKEN_INVALID", "Authentication error")));
-    assertTrue(r.afterFailure(ClientException.refused("INTERNAL", "Internal error")), "the server's own fault may pass");
+    assertTrue(
+        r.afterFailure(ClientException.refused("INTERNAL", "Internal error")),
+        "the server's own fault may pass");
     assertTrue(r.afterFailure(SLOW));
   }
 
@@ -113,7 +126,9 @@ class ReconnectionTest {
     for (int i = 1; i <= 8; i++) {
       long ms = r.schedule(() -> {}).delay().toMillis();
       double base = 1000 * Math.pow(2, i - 1);
-      assertTrue(ms >= Math.min(base * 0.5, 5000) - 1 && ms <= Math.min(base * 1.5, 5000), "attempt " + i + ": " + ms);
+      assertTrue(
+          ms >= Math.min(base * 0.5, 5000) - 1 && ms <= Math.min(base * 1.5, 5000),
+          "attempt " + i + ": " + ms);
     }
   }
 

@@ -35,7 +35,8 @@ public final class Recorder implements Consumer<ChatEvent> {
     return await(type, e -> true, WAIT);
   }
 
-  public synchronized <T extends ChatEvent> T await(Class<T> type, Predicate<? super T> match, Duration timeout) {
+  public synchronized <T extends ChatEvent> T await(
+      Class<T> type, Predicate<? super T> match, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       for (ChatEvent e : events) {
@@ -45,7 +46,14 @@ public final class Recorder implements Consumer<ChatEvent> {
       }
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        return fail(name + ": no " + type.getSimpleName() + " as expected within " + timeout + "; got " + events);
+        return fail(
+            name
+                + ": no "
+                + type.getSimpleName()
+                + " as expected within "
+                + timeout
+                + "; got "
+                + events);
       }
       try {
         wait(Math.max(1, left / 1_000_000));
@@ -56,7 +64,10 @@ public final class Recorder implements Consumer<ChatEvent> {
     }
   }
 
-  /** Waits until a received message has this content; returns the contents received so far, in order. */
+  /**
+   * Waits until a received message has this content; returns the contents received so far, in
+   * order.
+   */
   public List<String> awaitReceived(String content) {
     await(ChatEvent.Received.class, r -> r.message().content().equals(content));
     return receivedContents();

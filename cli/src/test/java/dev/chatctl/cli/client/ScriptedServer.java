@@ -53,25 +53,38 @@ final class ScriptedServer implements AutoCloseable {
     undertow =
         Undertow.builder()
             .addHttpListener(0, "127.0.0.1")
-            .setHandler(Handlers.path().addPrefixPath("/socket.io/", Handlers.websocket((exchange, channel) -> {
-              Connection c = new Connection(channel);
-              channel.getReceiveSetter().set(new AbstractReceiveListener() {
-                @Override
-                protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
-                  c.frames.add(message.getData());
-                }
-              });
-              channel.resumeReceives();
-              c.send(openPacket);
-              connections.add(c);
-            })))
+            .setHandler(
+                Handlers.path()
+                    .addPrefixPath(
+                        "/socket.io/",
+                        Handlers.websocket(
+                            (exchange, channel) -> {
+                              Connection c = new Connection(channel);
+                              channel
+                                  .getReceiveSetter()
+                                  .set(
+                                      new AbstractReceiveListener() {
+                                        @Override
+                                        protected void onFullTextMessage(
+                                            WebSocketChannel ch, BufferedTextMessage message) {
+                                          c.frames.add(message.getData());
+                                        }
+                                      });
+                              channel.resumeReceives();
+                              c.send(openPacket);
+                              connections.add(c);
+                            })))
             .build();
     undertow.start();
     port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
   }
 
   static String open(long pingInterval, long pingTimeout) {
-    return "0{\"sid\":\"e1\",\"upgrades\":[],\"pingInterval\":" + pingInterval + ",\"pingTimeout\":" + pingTimeout + ",\"maxPayload\":1000000}";
+    return "0{\"sid\":\"e1\",\"upgrades\":[],\"pingInterval\":"
+        + pingInterval
+        + ",\"pingTimeout\":"
+        + pingTimeout
+        + ",\"maxPayload\":1000000}";
   }
 
   String url() {

@@ -13,12 +13,17 @@ import org.junit.jupiter.api.Test;
 
 /** The client's frames, checked one by one against a server scripted by the test. */
 class WireProtocolTest {
-  private static final Backoff QUICK = new Backoff(Duration.ofMillis(20), Duration.ofMillis(100), 0.5);
+  private static final Backoff QUICK =
+      new Backoff(Duration.ofMillis(20), Duration.ofMillis(100), 0.5);
   private static final String MESSAGE =
       "{\"id\":\"m1\",\"senderId\":\"bob\",\"recipientId\":\"alice\",\"content\":\"hi\",\"sessionId\":null,\"clientMessageId\":null,\"createdAt\":\"2026-01-01T00:00:00.000Z\"}";
 
   static ChatClient client(ScriptedServer server, Recorder events) {
-    return new ChatClient(ClientOptions.of(server.url(), "t1").withBackoff(QUICK).withConnectTimeout(Duration.ofSeconds(10)), events);
+    return new ChatClient(
+        ClientOptions.of(server.url(), "t1")
+            .withBackoff(QUICK)
+            .withConnectTimeout(Duration.ofSeconds(10)),
+        events);
   }
 
   @Test
@@ -47,7 +52,9 @@ class WireProtocolTest {
       assertEquals(List.of("b"), second.get(10, TimeUnit.SECONDS));
 
       client.send(new ChatClient.Outgoing("bob", "yo", null, "c1"));
-      assertEquals("42[\"message:send\",{\"recipientId\":\"bob\",\"content\":\"yo\",\"clientMessageId\":\"c1\"}]", c.next());
+      assertEquals(
+          "42[\"message:send\",{\"recipientId\":\"bob\",\"content\":\"yo\",\"clientMessageId\":\"c1\"}]",
+          c.next());
 
       client.socket().disconnect();
       assertEquals("41", c.next(), "leaving sends DISCONNECT");
@@ -68,9 +75,14 @@ class WireProtocolTest {
         c1.close();
 
         ScriptedServer.Connection c2 = server.accept();
-        assertEquals("40{\"token\":\"t1\",\"pid\":\"p1\",\"offset\":\"17\"}", c2.next(), "recovery asks for what followed offset 17");
+        assertEquals(
+            "40{\"token\":\"t1\",\"pid\":\"p1\",\"offset\":\"17\"}",
+            c2.next(),
+            "recovery asks for what followed offset 17");
         c2.send("40{\"sid\":\"s2\",\"pid\":\"p1\"}");
-        assertTrue(events.await(ChatEvent.Connected.class, ChatEvent.Connected::reconnect).recovered(), "same pid: recovered");
+        assertTrue(
+            events.await(ChatEvent.Connected.class, ChatEvent.Connected::reconnect).recovered(),
+            "same pid: recovered");
         c2.close();
 
         ScriptedServer.Connection c3 = server.accept();
@@ -98,7 +110,8 @@ class WireProtocolTest {
         ChatEvent.Disconnected gone = events.await(ChatEvent.Disconnected.class);
         assertEquals("ping timeout", gone.reason());
         assertTrue(gone.willReconnect());
-        assertEquals("40{\"token\":\"t1\",\"pid\":\"p1\"}", server.accept().next(), "and it reconnects");
+        assertEquals(
+            "40{\"token\":\"t1\",\"pid\":\"p1\"}", server.accept().next(), "and it reconnects");
       }
     }
   }
@@ -117,12 +130,17 @@ class WireProtocolTest {
         ScriptedServer.Connection c2 = server.accept();
         c2.next();
         c2.send("44{\"message\":\"Internal error\",\"data\":{\"code\":\"INTERNAL\"}}");
-        assertTrue(events.await(ChatEvent.ConnectFailed.class, f -> "INTERNAL".equals(f.error().code())).willRetry());
+        assertTrue(
+            events
+                .await(ChatEvent.ConnectFailed.class, f -> "INTERNAL".equals(f.error().code()))
+                .willRetry());
 
         ScriptedServer.Connection c3 = server.accept();
         c3.next();
         c3.send("44{\"message\":\"Authentication error\",\"data\":{\"code\":\"TOKEN_EXPIRED\"}}");
-        ChatEvent.ConnectFailed last = events.await(ChatEvent.ConnectFailed.class, f -> "TOKEN_EXPIRED".equals(f.error().code()));
+        ChatEvent.ConnectFailed last =
+            events.await(
+                ChatEvent.ConnectFailed.class, f -> "TOKEN_EXPIRED".equals(f.error().code()));
         assertFalse(last.willRetry());
         ClientException why = client.socket().terminated().get(10, TimeUnit.SECONDS);
         assertEquals(ClientException.Kind.REFUSED, why.kind());
@@ -144,7 +162,9 @@ class WireProtocolTest {
         ChatEvent.Disconnected d = events.await(ChatEvent.Disconnected.class);
         assertEquals("io server disconnect", d.reason());
         assertFalse(d.willReconnect());
-        assertEquals(ClientException.Kind.CLOSED, client.socket().terminated().get(10, TimeUnit.SECONDS).kind());
+        assertEquals(
+            ClientException.Kind.CLOSED,
+            client.socket().terminated().get(10, TimeUnit.SECONDS).kind());
       }
     }
   }

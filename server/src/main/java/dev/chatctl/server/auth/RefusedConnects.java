@@ -8,11 +8,11 @@ import java.util.StringJoiner;
 import org.slf4j.Logger;
 
 /**
- * Refused connects at INFO without a line each: the first refusal is logged at once, later ones
- * are counted by code and reason and summed up in one line at most every {@code interval} (when
+ * Refused connects at INFO without a line each: the first refusal is logged at once, later ones are
+ * counted by code and reason and summed up in one line at most every {@code interval} (when
  * refusals keep coming). An operator sees a client with the wrong secret ("TOKEN_INVALID: bad
- * signature") without turning on DEBUG; a flood of refusals stays one line a minute. At most
- * {@link #MAX_REASONS} distinct reasons are kept per line, the rest are counted as "other".
+ * signature") without turning on DEBUG; a flood of refusals stays one line a minute. At most {@link
+ * #MAX_REASONS} distinct reasons are kept per line, the rest are counted as "other".
  */
 public final class RefusedConnects {
   static final int MAX_REASONS = 16;
@@ -47,9 +47,16 @@ public final class RefusedConnects {
         kinds.add(other + " other");
       }
       Duration elapsed = Duration.ofNanos(now - since);
-      elapsed = elapsed.toSeconds() > 0 ? Duration.ofSeconds(elapsed.toSeconds()) : Duration.ofMillis(elapsed.toMillis());
-      log.info("refused {} connect{}{}: {} (DEBUG logs each)", total, total == 1 ? "" : "s",
-          started ? " in the last " + Durations.format(elapsed) : "", kinds);
+      elapsed =
+          elapsed.toSeconds() > 0
+              ? Duration.ofSeconds(elapsed.toSeconds())
+              : Duration.ofMillis(elapsed.toMillis());
+      log.info(
+          "refused {} connect{}{}: {} (DEBUG logs each)",
+          total,
+          total == 1 ? "" : "s",
+          started ? " in the last " + Durations.format(elapsed) : "",
+          kinds);
       reasons.clear();
       other = 0;
       total = 0;

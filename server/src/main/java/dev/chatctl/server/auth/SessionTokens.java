@@ -45,17 +45,24 @@ import javax.crypto.SecretKey;
 final class SessionTokens {
 
   /** The salts tried for an Auth.js token that did not come from a cookie. */
-  static final List<String> AUTHJS_SALTS = List.of(SessionKeys.AUTHJS_COOKIE, SessionKeys.AUTHJS_SECURE_COOKIE);
+  static final List<String> AUTHJS_SALTS =
+      List.of(SessionKeys.AUTHJS_COOKIE, SessionKeys.AUTHJS_SECURE_COOKIE);
 
   private static final Base64.Decoder B64 = Base64.getUrlDecoder();
 
-  /** An Auth.js key for one salt, with the thumbprint that {@code @auth/core} puts in {@code kid}. */
+  /**
+   * An Auth.js key for one salt, with the thumbprint that {@code @auth/core} puts in {@code kid}.
+   */
   private record AuthJsKey(String salt, SecretKey key, String thumbprint) {}
 
   private final String secret;
   private final SecretKey nextAuthKey;
-  /** Keyed by every session cookie name (a NextAuth-named cookie salts a key too, that never fits). */
+
+  /**
+   * Keyed by every session cookie name (a NextAuth-named cookie salts a key too, that never fits).
+   */
   private final Map<String, AuthJsKey> authJsKeys = new HashMap<>();
+
   private final List<AuthJsKey> cookielessKeys;
 
   SessionTokens(String secret) {
@@ -100,11 +107,13 @@ final class SessionTokens {
     byte[] tag = TokenVerifier.base64Url(token.substring(d4 + 1));
     byte[] aad = protectedHeader.getBytes(StandardCharsets.US_ASCII);
     String enc = header.path("enc").asText("");
-    byte[] plaintext = switch (enc) {
-      case "A256GCM" -> decrypt(Jwts.ENC.A256GCM, nextAuthKey, iv, ciphertext, tag, aad);
-      case "A256CBC-HS512" -> decryptAuthJs(header.get("kid"), cookieName, iv, ciphertext, tag, aad);
-      default -> throw new TokenVerifier.InvalidToken("JWE enc not accepted: " + enc);
-    };
+    byte[] plaintext =
+        switch (enc) {
+          case "A256GCM" -> decrypt(Jwts.ENC.A256GCM, nextAuthKey, iv, ciphertext, tag, aad);
+          case "A256CBC-HS512" ->
+              decryptAuthJs(header.get("kid"), cookieName, iv, ciphertext, tag, aad);
+          default -> throw new TokenVerifier.InvalidToken("JWE enc not accepted: " + enc);
+        };
     JsonNode claims = jsonObject(plaintext, "JWT claims set");
     JsonNode iat = claims.get("iat");
     if (iat != null && !iat.isNumber()) { // jose's jwtDecrypt refuses it
@@ -113,7 +122,8 @@ final class SessionTokens {
     return claims;
   }
 
-  private byte[] decryptAuthJs(JsonNode kid, String cookieName, byte[] iv, byte[] ciphertext, byte[] tag, byte[] aad) {
+  private byte[] decryptAuthJs(
+      JsonNode kid, String cookieName, byte[] iv, byte[] ciphertext, byte[] tag, byte[] aad) {
     List<AuthJsKey> candidates;
     if (cookieName == null) {
       candidates = cookielessKeys;
@@ -121,7 +131,8 @@ final class SessionTokens {
       AuthJsKey known = authJsKeys.get(cookieName);
       candidates = List.of(known != null ? known : authJsKeyFor(cookieName));
     }
-    TokenVerifier.InvalidToken failure = new TokenVerifier.InvalidToken("no Auth.js key matches the JWE kid");
+    TokenVerifier.InvalidToken failure =
+        new TokenVerifier.InvalidToken("no Auth.js key matches the JWE kid");
     for (AuthJsKey candidate : candidates) {
       if (kid != null && !candidate.thumbprint().equals(kid.textValue())) {
         continue;
@@ -135,11 +146,13 @@ final class SessionTokens {
     throw failure;
   }
 
-  private static byte[] decrypt(AeadAlgorithm enc, SecretKey key, byte[] iv, byte[] ciphertext, byte[] tag, byte[] aad) {
+  private static byte[] decrypt(
+      AeadAlgorithm enc, SecretKey key, byte[] iv, byte[] ciphertext, byte[] tag, byte[] aad) {
     ByteArrayOutputStream plaintext = new ByteArrayOutputStream(ciphertext.length);
     try {
       enc.decrypt(new Decryption(key, iv, ciphertext, tag, aad), plaintext);
-    } catch (RuntimeException e) { // jjwt's SecurityException, or its argument checks (IV or tag length)
+    } catch (
+        RuntimeException e) { // jjwt's SecurityException, or its argument checks (IV or tag length)
       throw new TokenVerifier.InvalidToken("JWE decryption failed (" + enc.getId() + ")");
     }
     return plaintext.toByteArray();

@@ -11,10 +11,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Finds the token of a connection, first found wins (PROTOCOL.md, Authentication): the CONNECT
- * auth payload's {@code token}; the handshake's {@code Authorization: Bearer} header; its {@code
- * token} query parameter; a NextAuth / Auth.js session cookie, whole or chunked ({@code NAME.0},
- * {@code NAME.1}, ... joined in numeric order).
+ * Finds the token of a connection, first found wins (PROTOCOL.md, Authentication): the CONNECT auth
+ * payload's {@code token}; the handshake's {@code Authorization: Bearer} header; its {@code token}
+ * query parameter; a NextAuth / Auth.js session cookie, whole or chunked ({@code NAME.0}, {@code
+ * NAME.1}, ... joined in numeric order).
  */
 public final class TokenSources {
 
@@ -26,7 +26,8 @@ public final class TokenSources {
           SessionKeys.AUTHJS_COOKIE,
           SessionKeys.AUTHJS_SECURE_COOKIE);
 
-  private static final Pattern BEARER = Pattern.compile("^Bearer\\s+(\\S+)", Pattern.CASE_INSENSITIVE);
+  private static final Pattern BEARER =
+      Pattern.compile("^Bearer\\s+(\\S+)", Pattern.CASE_INSENSITIVE);
 
   private TokenSources() {}
 
@@ -108,7 +109,8 @@ public final class TokenSources {
       return value;
     }
     try {
-      return java.net.URLDecoder.decode(value.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+      return java.net.URLDecoder.decode(
+          value.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       return value;
     }

@@ -13,15 +13,14 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Checks the tokens the contract accepts, all keyed by the NEXTAUTH_SECRET: JWS signed HS256,
- * HS384 or HS512 with the secret's UTF-8 bytes (what {@code chatctl token} and {@code
- * jsonwebtoken.sign} make), and NextAuth v4 / Auth.js v5 session tokens (JWE, see {@link
- * SessionTokens}). {@code exp} and {@code nbf} are enforced with {@link #CLOCK_SKEW_SECONDS} of
- * skew.
+ * Checks the tokens the contract accepts, all keyed by the NEXTAUTH_SECRET: JWS signed HS256, HS384
+ * or HS512 with the secret's UTF-8 bytes (what {@code chatctl token} and {@code jsonwebtoken.sign}
+ * make), and NextAuth v4 / Auth.js v5 session tokens (JWE, see {@link SessionTokens}). {@code exp}
+ * and {@code nbf} are enforced with {@link #CLOCK_SKEW_SECONDS} of skew.
  *
  * <p>The JWS check is written here rather than taken from jjwt, because jjwt refuses HMAC keys
- * shorter than the hash (RFC 7518 3.2): a 44-character NEXTAUTH_SECRET could not check HS512, nor
- * a short development secret anything, while jsonwebtoken and NextAuth accept any secret.
+ * shorter than the hash (RFC 7518 3.2): a 44-character NEXTAUTH_SECRET could not check HS512, nor a
+ * short development secret anything, while jsonwebtoken and NextAuth accept any secret.
  */
 public final class TokenVerifier {
 
@@ -69,12 +68,15 @@ public final class TokenVerifier {
     int first = token.indexOf('.');
     int second = token.indexOf('.', first + 1);
     JsonNode header = jsonPart(token.substring(0, first));
-    String algorithm = switch (header.path("alg").asText("")) {
-      case "HS256" -> "HmacSHA256";
-      case "HS384" -> "HmacSHA384";
-      case "HS512" -> "HmacSHA512";
-      default -> throw new InvalidToken("algorithm not accepted: " + header.path("alg").asText("none"));
-    };
+    String algorithm =
+        switch (header.path("alg").asText("")) {
+          case "HS256" -> "HmacSHA256";
+          case "HS384" -> "HmacSHA384";
+          case "HS512" -> "HmacSHA512";
+          default ->
+              throw new InvalidToken(
+                  "algorithm not accepted: " + header.path("alg").asText("none"));
+        };
     byte[] signature = base64Url(token.substring(second + 1));
     byte[] expected;
     try {
@@ -98,7 +100,8 @@ public final class TokenVerifier {
     double now = clock.millis() / 1000.0;
     JsonNode exp = claims.get("exp");
     JsonNode nbf = claims.get("nbf");
-    if ((exp != null && !exp.isNull() && !exp.isNumber()) || (nbf != null && !nbf.isNull() && !nbf.isNumber())) {
+    if ((exp != null && !exp.isNull() && !exp.isNumber())
+        || (nbf != null && !nbf.isNull() && !nbf.isNumber())) {
       return AuthResult.Refused.invalid("exp and nbf must be numbers");
     }
     if (exp != null && exp.isNumber() && now > exp.doubleValue() + CLOCK_SKEW_SECONDS) {
@@ -113,7 +116,12 @@ public final class TokenVerifier {
     }
     Long expiresAt = exp != null && exp.isNumber() ? (long) Math.ceil(exp.doubleValue()) : null;
     return new AuthResult.Valid(
-        new Identity(userId, text(claims, "name"), text(claims, "email"), text(claims, "picture"), expiresAt));
+        new Identity(
+            userId,
+            text(claims, "name"),
+            text(claims, "email"),
+            text(claims, "picture"),
+            expiresAt));
   }
 
   /** {@code sub}, else {@code id}, else {@code userId}: a non-empty string or a number. */

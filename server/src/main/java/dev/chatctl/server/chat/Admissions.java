@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 final class Admissions {
   private static final Logger log = LoggerFactory.getLogger(Admissions.class);
   private static final Pattern OFFSET = Pattern.compile("^\\d{1,18}$");
+
   /** Beyond this many known users, the cache of unchanged profiles starts over. */
   private static final int KNOWN_USERS_LIMIT = 200_000;
 
@@ -40,10 +41,16 @@ final class Admissions {
   private final ChatLimits limits;
   private final Deadlines deadlines;
   private final Map<String, Identity> knownUsers = new ConcurrentHashMap<>();
+
   /** Refused connects as a summary line at INFO, at most one a minute. */
   private final RefusedConnects refusedConnects = new RefusedConnects(log, Duration.ofMinutes(1));
 
-  Admissions(TokenVerifier verifier, StoreWriter writer, ChatMetrics metrics, ChatLimits limits, Deadlines deadlines) {
+  Admissions(
+      TokenVerifier verifier,
+      StoreWriter writer,
+      ChatMetrics metrics,
+      ChatLimits limits,
+      Deadlines deadlines) {
     this.verifier = verifier;
     this.writer = writer;
     this.metrics = metrics;
@@ -55,7 +62,11 @@ final class Admissions {
     AuthResult result = verifier.verify(TokenSources.find(request, auth));
     if (result instanceof AuthResult.Refused refused) {
       metrics.authFailure(refused.code());
-      log.debug("refused a connect from {}: {} ({})", request.remoteAddress(), refused.code(), refused.reason());
+      log.debug(
+          "refused a connect from {}: {} ({})",
+          request.remoteAddress(),
+          refused.code(),
+          refused.reason());
       refusedConnects.record(refused.code().name(), refused.reason());
       return CompletableFuture.completedFuture(refusal("Authentication error", refused.code()));
     }
@@ -76,8 +87,10 @@ final class Admissions {
         offset = Long.parseLong(offsetNode.textValue());
       } // an offset we cannot use: a new session
     }
-    Profile profile = new Profile(identity.userId(), identity.name(), identity.email(), identity.picture());
-    CompletableFuture<StoreOp.Admitted> admitted = writer.submit(new StoreOp.Admit(profile, upsert, pid, offset, new CompletableFuture<>()));
+    Profile profile =
+        new Profile(identity.userId(), identity.name(), identity.email(), identity.picture());
+    CompletableFuture<StoreOp.Admitted> admitted =
+        writer.submit(new StoreOp.Admit(profile, upsert, pid, offset, new CompletableFuture<>()));
     return admitted.handle(
         (a, error) -> {
           Throwable cause = Throwables.unwrap(error);
@@ -94,7 +107,9 @@ final class Admissions {
             metrics.recovered.increment();
           }
           Replies replies = new Replies(deadlines, limits.maxInFlight());
-          return new Admission.Accepted(new ChatSession(identity, a.pid(), a.recovered(), a.replayAfter(), a.user(), replies), Map.of("pid", a.pid()));
+          return new Admission.Accepted(
+              new ChatSession(identity, a.pid(), a.recovered(), a.replayAfter(), a.user(), replies),
+              Map.of("pid", a.pid()));
         });
   }
 

@@ -26,10 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The chat application on namespace "/" (PROTOCOL.md): a socket's life (admitted, connected,
- * gone) and the dispatch of its events to {@link Delivery} (messages, receipts) and {@link
- * Requests} (reads); {@link Presence} keeps who is online, and everything reaches sockets through
- * the {@link Adapter}.
+ * The chat application on namespace "/" (PROTOCOL.md): a socket's life (admitted, connected, gone)
+ * and the dispatch of its events to {@link Delivery} (messages, receipts) and {@link Requests}
+ * (reads); {@link Presence} keeps who is online, and everything reaches sockets through the {@link
+ * Adapter}.
  *
  * <p>Threads: events arrive on the connection's serial executor and are only parsed there; storage
  * runs on the {@link StoreWriter}'s thread, reads on the {@code readers} pool. Messages are written
@@ -43,10 +43,17 @@ public final class ChatService implements NamespaceHandler {
   public static final long EXPIRY_SWEEP_MILLIS = 250;
 
   /** The parts the chat runs on, built by the server. */
-  public record Parts(TokenVerifier verifier, StoreWriter writer, LiveInboxes live, Database database, Adapter sockets, ExecutorService readers) {}
+  public record Parts(
+      TokenVerifier verifier,
+      StoreWriter writer,
+      LiveInboxes live,
+      Database database,
+      Adapter sockets,
+      ExecutorService readers) {}
 
   /** How often the rate limiter forgets the users who stopped sending. */
   public static final long RATE_SWEEP_MILLIS = 10_000;
+
   /** How often waits past STORE_TIMEOUT are answered: a timeout fires up to this much late. */
   public static final long DEADLINE_SWEEP_MILLIS = 100;
 
@@ -56,8 +63,10 @@ public final class ChatService implements NamespaceHandler {
   private final int maxMessageLength;
   private final ChatMetrics metrics;
   private final SendRate sendRate;
+
   /** Requests a socket may have unanswered; beyond it they are refused at once. */
   private final int refuseAt;
+
   private final Presence presence;
   private final Deadlines deadlines;
   private final Admissions admissions;
@@ -65,7 +74,8 @@ public final class ChatService implements NamespaceHandler {
   private final Delivery delivery;
   private final Requests requests;
 
-  public ChatService(Parts parts, Clock clock, int maxMessageLength, ChatLimits limits, MeterRegistry registry) {
+  public ChatService(
+      Parts parts, Clock clock, int maxMessageLength, ChatLimits limits, MeterRegistry registry) {
     this.writer = parts.writer();
     this.sockets = parts.sockets();
     this.clock = clock;
@@ -108,43 +118,53 @@ public final class ChatService implements NamespaceHandler {
 
   /**
    * Dispatches an event. Bounds first: a socket with sixteen times {@code maxInFlight} requests
-   * unanswered (reading it pauses at one time: only a polling client gets here) is refused at
-   * once, and a send over the user's rate is refused in its turn; both RATE_LIMITED.
+   * unanswered (reading it pauses at one time: only a polling client gets here) is refused at once,
+   * and a send over the user's rate is refused in its turn; both RATE_LIMITED.
    */
   @Override
   public void onEvent(Socket socket, String event, List<JsonNode> args, Ack ack) {
     ChatSession session = socket.state();
     ClientEvents.Parsed parsed = ClientEvents.parse(event, args, maxMessageLength);
     if (!(parsed instanceof ClientEvents.Unknown) && session.replies.outstanding() >= refuseAt) {
-      String clientMessageId = switch (parsed) {
-        case ClientEvents.Valid v when v.event() instanceof ClientEvent.SendMessage send -> send.clientMessageId();
-        case ClientEvents.Invalid invalid -> invalid.clientMessageId();
-        default -> null;
-      };
+      String clientMessageId = null;
+      if (parsed instanceof ClientEvents.Valid v
+          && v.event() instanceof ClientEvent.SendMessage send) {
+        clientMessageId = send.clientMessageId();
+      } else if (parsed instanceof ClientEvents.Invalid invalid) {
+        clientMessageId = invalid.clientMessageId();
+      }
       responses.refuseNow(socket, event, ack, Responses.TOO_MANY_IN_FLIGHT, clientMessageId);
       return;
     }
     switch (parsed) {
       case ClientEvents.Unknown unknown -> log.debug("ignored event {}", unknown.event());
-      case ClientEvents.Invalid invalid -> responses.refuse(socket, session, invalid.event(), ack, invalid.refusal(), invalid.clientMessageId());
+      case ClientEvents.Invalid invalid ->
+          responses.refuse(
+              socket, session, invalid.event(), ack, invalid.refusal(), invalid.clientMessageId());
       case ClientEvents.Valid valid -> {
         switch (valid.event()) {
-          case ClientEvent.SendMessage send when !sendRate.allow(session.userId()) ->
-              responses.refuse(socket, session, event, ack, Responses.RATE_LIMITED, send.clientMessageId());
-          case ClientEvent.SendMessage send -> delivery.send(socket, session, send, ack);
+          case ClientEvent.SendMessage send -> {
+            if (sendRate.allow(session.userId())) {
+              delivery.send(socket, session, send, ack);
+            } else {
+              responses.refuse(
+                  socket, session, event, ack, Responses.RATE_LIMITED, send.clientMessageId());
+            }
+          }
           case ClientEvent.ReadMessages read -> delivery.read(socket, session, read, ack);
           case ClientEvent.StatusRequest status -> requests.status(socket, session, ack);
           case ClientEvent.ListUsers list -> requests.listUsers(socket, session, list, ack);
           case ClientEvent.History history -> requests.history(socket, session, history, ack);
-          case ClientEvent.ListConversations conversations -> requests.conversations(socket, session, ack);
+          case ClientEvent.ListConversations conversations ->
+              requests.conversations(socket, session, ack);
         }
       }
     }
   }
 
   /**
-   * Ends the connections whose token has expired (run every {@link #EXPIRY_SWEEP_MILLIS}: one
-   * sweep for every socket rather than a timer each).
+   * Ends the connections whose token has expired (run every {@link #EXPIRY_SWEEP_MILLIS}: one sweep
+   * for every socket rather than a timer each).
    */
   public void expireTokens() {
     long now = clock.millis();
@@ -173,12 +193,16 @@ public final class ChatService implements NamespaceHandler {
     writer.submit(new StoreOp.Touch(pids, true, new CompletableFuture<>()));
   }
 
-  /** Answers the requests that waited past STORE_TIMEOUT (run every {@link #DEADLINE_SWEEP_MILLIS}). */
+  /**
+   * Answers the requests that waited past STORE_TIMEOUT (run every {@link #DEADLINE_SWEEP_MILLIS}).
+   */
   public void sweepDeadlines() {
     deadlines.sweep();
   }
 
-  /** Forgets the rate limits of users who stopped sending (run every {@link #RATE_SWEEP_MILLIS}). */
+  /**
+   * Forgets the rate limits of users who stopped sending (run every {@link #RATE_SWEEP_MILLIS}).
+   */
   public void sweepRates() {
     sendRate.sweep();
   }

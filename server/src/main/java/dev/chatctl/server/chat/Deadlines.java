@@ -10,8 +10,8 @@ import java.util.concurrent.TimeoutException;
  * every wait has the same length, so deadlines come in the order the waits began, and a periodic
  * {@link #sweep} fails those at the head that are past it. A timer per request (what {@code
  * CompletableFuture.orTimeout} does) cost about 15% of the server's CPU at 25,000 messages/s in
- * {@code bench throughput}; this costs one queue entry, held for the timeout, so the queue holds
- * at most the requests of one timeout's span. A deadline fires up to one sweep period late.
+ * {@code bench throughput}; this costs one queue entry, held for the timeout, so the queue holds at
+ * most the requests of one timeout's span. A deadline fires up to one sweep period late.
  */
 final class Deadlines {
   /** No bound: work is waited for as long as it takes. */
@@ -43,9 +43,12 @@ final class Deadlines {
   void sweep() {
     long now = System.nanoTime();
     Pending head;
-    while ((head = pending.peek()) != null && (head.waiter().isDone() || now - head.deadlineNanos() >= 0)) {
+    while ((head = pending.peek()) != null
+        && (head.waiter().isDone() || now - head.deadlineNanos() >= 0)) {
       pending.poll();
-      head.waiter().completeExceptionally(new TimeoutException("no answer within " + Duration.ofNanos(timeoutNanos)));
+      head.waiter()
+          .completeExceptionally(
+              new TimeoutException("no answer within " + Duration.ofNanos(timeoutNanos)));
     }
   }
 

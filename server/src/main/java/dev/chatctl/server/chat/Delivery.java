@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * socket's backlog before its live messages, and the receipts ({@code message:delivered}, {@code
  * message:read}) to the sender's sockets.
  *
- * <p>Store completions run on the writer thread, in store order; so do the writes to recipients
- * and the receipts made there. Each socket's own answers go through its {@link Replies}.
+ * <p>Store completions run on the writer thread, in store order; so do the writes to recipients and
+ * the receipts made there. Each socket's own answers go through its {@link Replies}.
  */
 final class Delivery {
   private static final Logger log = LoggerFactory.getLogger(Delivery.class);
@@ -48,7 +48,13 @@ final class Delivery {
   private final ChatMetrics metrics;
   private final Responses responses;
 
-  Delivery(StoreWriter writer, Adapter sockets, LiveInboxes live, Clock clock, ChatMetrics metrics, Responses responses) {
+  Delivery(
+      StoreWriter writer,
+      Adapter sockets,
+      LiveInboxes live,
+      Clock clock,
+      ChatMetrics metrics,
+      Responses responses) {
     this.writer = writer;
     this.sockets = sockets;
     this.live = live;
@@ -57,7 +63,9 @@ final class Delivery {
     this.responses = responses;
   }
 
-  /** A send's outcome, the stored message as JSON, and when it was delivered live (null: not yet). */
+  /**
+   * A send's outcome, the stored message as JSON, and when it was delivered live (null: not yet).
+   */
   private record Sent(SendOutcome outcome, String json, Instant deliveredAt) {}
 
   void send(Socket socket, ChatSession session, ClientEvent.SendMessage message, Ack ack) {
@@ -67,15 +75,22 @@ final class Delivery {
           // recipients get the message in store order, as soon as it is stored: on the writer
           // thread, where the callback runs because it is attached before the send is queued
           CompletableFuture<SendOutcome> stored = new CompletableFuture<>();
-          CompletableFuture<Sent> sent = stored.thenApply(
-              outcome -> {
-                if (!(outcome instanceof SendOutcome.Stored s)) {
-                  return new Sent(outcome, null, null);
-                }
-                String json = Json.write(Wire.message(s.message())); // once, for every socket
-                return new Sent(outcome, json, s.created() ? deliver(s.message(), json) : null);
-              });
-          Draft draft = new Draft(session.userId(), message.recipientId(), message.content(), message.sessionId(), message.clientMessageId());
+          CompletableFuture<Sent> sent =
+              stored.thenApply(
+                  outcome -> {
+                    if (!(outcome instanceof SendOutcome.Stored s)) {
+                      return new Sent(outcome, null, null);
+                    }
+                    String json = Json.write(Wire.message(s.message())); // once, for every socket
+                    return new Sent(outcome, json, s.created() ? deliver(s.message(), json) : null);
+                  });
+          Draft draft =
+              new Draft(
+                  session.userId(),
+                  message.recipientId(),
+                  message.content(),
+                  message.sessionId(),
+                  message.clientMessageId());
           writer.submit(session.lane, new StoreOp.Send(draft, stored));
           return sent;
         },
@@ -86,7 +101,13 @@ final class Delivery {
         });
   }
 
-  private void answerSend(Socket socket, ChatSession session, ClientEvent.SendMessage message, Ack ack, Sent sent, Throwable error) {
+  private void answerSend(
+      Socket socket,
+      ChatSession session,
+      ClientEvent.SendMessage message,
+      Ack ack,
+      Sent sent,
+      Throwable error) {
     switch (sent == null ? null : sent.outcome()) {
       case null -> {
         Refusal refusal = Responses.failure(error, "The message could not be stored");
@@ -99,7 +120,11 @@ final class Delivery {
         responses.sendFailed(socket, ack, refusal, message.clientMessageId());
       }
       case SendOutcome.RecipientNotFound nf ->
-          responses.sendFailed(socket, ack, new Refusal(ErrorCode.RECIPIENT_NOT_FOUND, "Recipient not found"), message.clientMessageId());
+          responses.sendFailed(
+              socket,
+              ack,
+              new Refusal(ErrorCode.RECIPIENT_NOT_FOUND, "Recipient not found"),
+              message.clientMessageId());
       case SendOutcome.Stored s -> {
         (s.created() ? metrics.stored : metrics.duplicates).increment();
         socket.emitJson(Events.MESSAGE_SENT, sent.json());
@@ -107,7 +132,11 @@ final class Delivery {
           ack.sendJson("{\"ok\":true,\"message\":" + sent.json() + "}");
         }
         if (sent.deliveredAt() != null) { // after message:sent, which tells the sender the id
-          delivered(s.message().senderId(), s.message().recipientId(), List.of(s.message().id()), sent.deliveredAt());
+          delivered(
+              s.message().senderId(),
+              s.message().recipientId(),
+              List.of(s.message().id()),
+              sent.deliveredAt());
         }
       }
     }
@@ -118,13 +147,18 @@ final class Delivery {
    * when it was delivered, or null when no socket took it.
    */
   private Instant deliver(StoredMessage message, String json) {
-    int written = sockets.to(message.recipientId()).when(ChatSession::isLive).emit(Events.MESSAGE_RECEIVE, json, Wire.offset(message));
+    int written =
+        sockets
+            .to(message.recipientId())
+            .when(ChatSession::isLive)
+            .emit(Events.MESSAGE_RECEIVE, json, Wire.offset(message));
     boolean stamped = message.deliveredAt() != null;
     if (written > 0 && stamped) {
       return message.deliveredAt();
     } else if (written > 0) {
       // a socket became live after the store decided: record the delivery now
-      writer.submit(new StoreOp.Deliveries(List.of(message.id()), List.of(), new CompletableFuture<>()));
+      writer.submit(
+          new StoreOp.Deliveries(List.of(message.id()), List.of(), new CompletableFuture<>()));
       return Instant.ofEpochMilli(clock.millis());
     } else if (stamped) {
       undeliver(List.of(message)); // its sockets all went away: the next connect gets it
@@ -146,7 +180,11 @@ final class Delivery {
 
   /** message:delivered to every socket of the sender. */
   private void delivered(String senderId, String recipientId, List<String> ids, Instant at) {
-    sockets.to(senderId).emit(Events.MESSAGE_DELIVERED, Json.write(new Receipts.Delivered(ids, recipientId, Wire.iso(at))));
+    sockets
+        .to(senderId)
+        .emit(
+            Events.MESSAGE_DELIVERED,
+            Json.write(new Receipts.Delivered(ids, recipientId, Wire.iso(at))));
   }
 
   /** Writes the socket's backlog page by page; then it takes live messages. */
@@ -157,7 +195,8 @@ final class Delivery {
         (page, error) -> {
           if (error != null) {
             log.warn("backlog of {} failed: {}", session.userId(), error.getMessage());
-            socket.disconnect(true); // the client reconnects (and recovers) rather than miss messages
+            socket.disconnect(
+                true); // the client reconnects (and recovers) rather than miss messages
           } else {
             writeBacklog(socket, session, page);
           }
@@ -166,9 +205,12 @@ final class Delivery {
   }
 
   private void writeBacklog(Socket socket, ChatSession session, StoreOp.Backlog page) {
-    List<StoredMessage> newlyDelivered = page.messages().stream().filter(m -> page.newlyDelivered().contains(m.id())).toList();
+    List<StoredMessage> newlyDelivered =
+        page.messages().stream().filter(m -> page.newlyDelivered().contains(m.id())).toList();
     if (!socket.connected()) {
-      undeliver(newlyDelivered); // only what this page marked: a replay also holds messages delivered before
+      undeliver(
+          newlyDelivered); // only what this page marked: a replay also holds messages delivered
+      // before
       return;
     }
     for (StoredMessage m : page.messages()) {
@@ -177,7 +219,8 @@ final class Delivery {
     metrics.replayed.increment(page.messages().size());
     // receipts for what became delivered now, at the time this page marked it
     Instant at = newlyDelivered.isEmpty() ? null : newlyDelivered.get(0).deliveredAt();
-    bySender(newlyDelivered, StoredMessage::senderId, StoredMessage::id).forEach((sender, ids) -> delivered(sender, session.userId(), ids, at));
+    bySender(newlyDelivered, StoredMessage::senderId, StoredMessage::id)
+        .forEach((sender, ids) -> delivered(sender, session.userId(), ids, at));
     if (page.more()) {
       writer.afterThisBatch(() -> openInbox(socket, session, page.cursor()));
     } else if (session.goLive()) {
@@ -196,14 +239,23 @@ final class Delivery {
     session.replies.add(
         () -> {
           CompletableFuture<List<ReadMark>> marked = new CompletableFuture<>();
-          CompletableFuture<List<String>> receipted = marked.thenApply(
-              marks -> {
-                String readAt = Wire.iso(Instant.ofEpochMilli(clock.millis()));
-                bySender(marks, ReadMark::senderId, ReadMark::id).forEach(
-                    (sender, ids) -> sockets.to(sender).emit(Events.MESSAGE_READ, Json.write(new Receipts.Read(ids, session.userId(), readAt))));
-                return marks.stream().map(ReadMark::id).toList();
-              });
-          writer.submit(session.lane, new StoreOp.Read(session.userId(), request.messageIds(), marked));
+          CompletableFuture<List<String>> receipted =
+              marked.thenApply(
+                  marks -> {
+                    String readAt = Wire.iso(Instant.ofEpochMilli(clock.millis()));
+                    bySender(marks, ReadMark::senderId, ReadMark::id)
+                        .forEach(
+                            (sender, ids) ->
+                                sockets
+                                    .to(sender)
+                                    .emit(
+                                        Events.MESSAGE_READ,
+                                        Json.write(
+                                            new Receipts.Read(ids, session.userId(), readAt))));
+                    return marks.stream().map(ReadMark::id).toList();
+                  });
+          writer.submit(
+              session.lane, new StoreOp.Read(session.userId(), request.messageIds(), marked));
           return receipted;
         },
         false,
@@ -218,7 +270,8 @@ final class Delivery {
   }
 
   /** Message ids grouped by sender, in order. */
-  private static <T> Map<String, List<String>> bySender(List<T> items, Function<T, String> sender, Function<T, String> id) {
+  private static <T> Map<String, List<String>> bySender(
+      List<T> items, Function<T, String> sender, Function<T, String> id) {
     Map<String, List<String>> out = new LinkedHashMap<>();
     for (T item : items) {
       out.computeIfAbsent(sender.apply(item), k -> new ArrayList<>()).add(id.apply(item));

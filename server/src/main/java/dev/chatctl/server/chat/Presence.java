@@ -14,14 +14,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Who is online: a user is online from their first socket to their last. {@code user:online} and
  * {@code user:offline} mark those moments, to every other socket, once each and in the order they
- * happened: a transition is queued under the same lock as the membership change that caused it,
- * and one thread announces the queue through the {@link Adapter}.
+ * happened: a transition is queued under the same lock as the membership change that caused it, and
+ * one thread announces the queue through the {@link Adapter}.
  */
 public final class Presence {
   private static final Logger log = LoggerFactory.getLogger(Presence.class);
+
   /** Most presence changes announced in one pass over the sockets. */
   private static final int ANNOUNCE_BATCH = 64;
-  /** Locks for membership changes, by user: a user's joins and leaves queue in the order they happen. */
+
+  /**
+   * Locks for membership changes, by user: a user's joins and leaves queue in the order they
+   * happen.
+   */
   private static final int STRIPES = 64;
 
   private record Transition(String userId, boolean online, Socket cause) {}
@@ -86,16 +91,20 @@ public final class Presence {
       }
       // what queued up meanwhile goes out together: each socket's frames in one write
       transitions.drainTo(pending, ANNOUNCE_BATCH - 1);
-      sockets.batch(() -> {
-        for (Transition t : pending) {
-          try {
-            String event = t.online() ? Events.USER_ONLINE : Events.USER_OFFLINE;
-            sockets.everyone().except(t.cause()).emit(event, Json.write(new UserPresence(t.userId())));
-          } catch (RuntimeException e) {
-            log.error("presence announcement failed", e);
-          }
-        }
-      });
+      sockets.batch(
+          () -> {
+            for (Transition t : pending) {
+              try {
+                String event = t.online() ? Events.USER_ONLINE : Events.USER_OFFLINE;
+                sockets
+                    .everyone()
+                    .except(t.cause())
+                    .emit(event, Json.write(new UserPresence(t.userId())));
+              } catch (RuntimeException e) {
+                log.error("presence announcement failed", e);
+              }
+            }
+          });
     }
   }
 }

@@ -7,9 +7,9 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Keeps one socket's answers in the order its events arrived, however long each took: an answer
- * is written when its work is done and every earlier answer has been written. Work that must see
- * the effects of earlier events (a history read after a send) starts only when they are done.
+ * Keeps one socket's answers in the order its events arrived, however long each took: an answer is
+ * written when its work is done and every earlier answer has been written. Work that must see the
+ * effects of earlier events (a history read after a send) starts only when they are done.
  *
  * <p>Bounds: work not done within its {@link Deadlines} timeout is answered with a {@link
  * java.util.concurrent.TimeoutException} (the work itself goes on); with {@code pauseAt} answers
@@ -28,7 +28,8 @@ final class Replies {
   private boolean released;
 
   /**
-   * @param deadlines how long a piece of work may take ({@link Deadlines#NONE}: as long as it takes)
+   * @param deadlines how long a piece of work may take ({@link Deadlines#NONE}: as long as it
+   *     takes)
    * @param pauseAt answers outstanding at which reading pauses
    */
   Replies(Deadlines deadlines, int pauseAt) {
@@ -45,7 +46,8 @@ final class Replies {
    * @param work starts the work (now, or after earlier events when {@code afterEarlier})
    * @param answer writes the answer (result or failure), in order
    */
-  synchronized <T> void add(Supplier<CompletableFuture<T>> work, boolean afterEarlier, BiConsumer<T, Throwable> answer) {
+  synchronized <T> void add(
+      Supplier<CompletableFuture<T>> work, boolean afterEarlier, BiConsumer<T, Throwable> answer) {
     if (++outstanding >= pauseAt && !paused && !released) {
       paused = true;
       pause.accept(true);
@@ -54,20 +56,22 @@ final class Replies {
     CompletableFuture<Void> previous = tail;
     tail =
         previous.thenCompose(
-            ignored -> (started != null ? started : start(work))
-                .handle((result, error) -> {
-                  try {
-                    answer.accept(result, Throwables.unwrap(error));
-                  } finally {
-                    answered();
-                  }
-                  return null;
-                }));
+            ignored ->
+                (started != null ? started : start(work))
+                    .handle(
+                        (result, error) -> {
+                          try {
+                            answer.accept(result, Throwables.unwrap(error));
+                          } finally {
+                            answered();
+                          }
+                          return null;
+                        }));
   }
 
   /**
-   * Reads on without pausing from now on (the server is stopping: what the client sent is read
-   * and answered, refused, rather than left unread when the connection closes).
+   * Reads on without pausing from now on (the server is stopping: what the client sent is read and
+   * answered, refused, rather than left unread when the connection closes).
    */
   synchronized void release() {
     released = true;

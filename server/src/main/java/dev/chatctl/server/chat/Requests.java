@@ -56,7 +56,9 @@ final class Requests {
 
   void listUsers(Socket socket, ChatSession session, ClientEvent.ListUsers request, Ack ack) {
     session.replies.add(
-        () -> CompletableFuture.supplyAsync(() -> directory(request.query(), request.limit()), readers),
+        () ->
+            CompletableFuture.supplyAsync(
+                () -> directory(request.query(), request.limit()), readers),
         true,
         (users, error) -> {
           if (failed(socket, ack, "users:list", error)) {
@@ -70,15 +72,21 @@ final class Requests {
   List<DirectoryEntry> directory(String query, int limit) {
     String q = query == null ? null : query.toLowerCase();
     List<String> online = presence.onlineUserIds();
-    Map<String, UserRecord> onlineUsers = online.isEmpty() ? Map.of() : UserStore.find(database.dsl(), online);
+    Map<String, UserRecord> onlineUsers =
+        online.isEmpty() ? Map.of() : UserStore.find(database.dsl(), online);
     List<DirectoryEntry> entries = new ArrayList<>();
     onlineUsers.values().stream()
-        .filter(u -> q == null || u.id().toLowerCase().contains(q) || (u.name() != null && u.name().toLowerCase().contains(q)))
+        .filter(
+            u ->
+                q == null
+                    || u.id().toLowerCase().contains(q)
+                    || (u.name() != null && u.name().toLowerCase().contains(q)))
         .sorted(Comparator.comparing(UserRecord::id))
         .limit(limit)
         .forEach(u -> entries.add(new DirectoryEntry(u.id(), u.name(), u.image(), true)));
     if (entries.size() < limit) {
-      for (UserRecord u : UserStore.search(database.dsl(), query, onlineUsers.keySet(), limit - entries.size())) {
+      for (UserRecord u :
+          UserStore.search(database.dsl(), query, onlineUsers.keySet(), limit - entries.size())) {
         entries.add(new DirectoryEntry(u.id(), u.name(), u.image(), presence.isOnline(u.id())));
       }
     }
@@ -87,35 +95,60 @@ final class Requests {
 
   void history(Socket socket, ChatSession session, ClientEvent.History request, Ack ack) {
     session.replies.add(
-        () -> CompletableFuture.supplyAsync(
-            () -> MessageStore.history(database.dsl(), session.userId(), request.withUserId(), request.before(), request.limit()),
-            readers),
+        () ->
+            CompletableFuture.supplyAsync(
+                () ->
+                    MessageStore.history(
+                        database.dsl(),
+                        session.userId(),
+                        request.withUserId(),
+                        request.before(),
+                        request.limit()),
+                readers),
         true,
         (page, error) -> {
           if (failed(socket, ack, "message:history", error)) {
             return;
           }
           if (page == null) {
-            responses.requestFailed(socket, ack, Refusal.invalid("before is not a message of this conversation"));
+            responses.requestFailed(
+                socket, ack, Refusal.invalid("before is not a message of this conversation"));
           } else {
-            Responses.answer(socket, ack, Events.MESSAGE_HISTORY,
-                new Answers.History(true, request.withUserId(), page.messages().stream().map(Wire::view).toList(), page.hasMore()));
+            Responses.answer(
+                socket,
+                ack,
+                Events.MESSAGE_HISTORY,
+                new Answers.History(
+                    true,
+                    request.withUserId(),
+                    page.messages().stream().map(Wire::view).toList(),
+                    page.hasMore()));
           }
         });
   }
 
   void conversations(Socket socket, ChatSession session, Ack ack) {
     session.replies.add(
-        () -> CompletableFuture.supplyAsync(() -> MessageStore.conversations(database.dsl(), session.userId()), readers),
+        () ->
+            CompletableFuture.supplyAsync(
+                () -> MessageStore.conversations(database.dsl(), session.userId()), readers),
         true,
         (list, error) -> {
           if (failed(socket, ack, "conversation:list", error)) {
             return;
           }
-          Responses.answer(socket, ack, Events.CONVERSATION_LIST,
-              new Answers.Conversations(true, list.stream()
-                  .map(c -> new Answers.Conversation(c.userId(), Wire.view(c.lastMessage()), c.unreadCount()))
-                  .toList()));
+          Responses.answer(
+              socket,
+              ack,
+              Events.CONVERSATION_LIST,
+              new Answers.Conversations(
+                  true,
+                  list.stream()
+                      .map(
+                          c ->
+                              new Answers.Conversation(
+                                  c.userId(), Wire.view(c.lastMessage()), c.unreadCount()))
+                      .toList()));
         });
   }
 

@@ -13,7 +13,9 @@ import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 
-/** How a socket's requests are answered and refused, as the contract says (PROTOCOL.md "Errors"). */
+/**
+ * How a socket's requests are answered and refused, as the contract says (PROTOCOL.md "Errors").
+ */
 final class Responses {
   private final ChatMetrics metrics;
 
@@ -21,13 +23,23 @@ final class Responses {
     this.metrics = metrics;
   }
 
-  static final Refusal RATE_LIMITED = new Refusal(ErrorCode.RATE_LIMITED, "Too many messages: slow down");
-  static final Refusal TOO_MANY_IN_FLIGHT = new Refusal(ErrorCode.RATE_LIMITED, "Too many requests unanswered");
+  static final Refusal RATE_LIMITED =
+      new Refusal(ErrorCode.RATE_LIMITED, "Too many messages: slow down");
+  static final Refusal TOO_MANY_IN_FLIGHT =
+      new Refusal(ErrorCode.RATE_LIMITED, "Too many requests unanswered");
 
   /** Refuses a request in its turn among the socket's answers. */
-  void refuse(Socket socket, ChatSession session, String event, Ack ack, Refusal refusal, String clientMessageId) {
+  void refuse(
+      Socket socket,
+      ChatSession session,
+      String event,
+      Ack ack,
+      Refusal refusal,
+      String clientMessageId) {
     session.replies.add(
-        () -> CompletableFuture.completedFuture(null), false, (ignored, error) -> refuseNow(socket, event, ack, refusal, clientMessageId));
+        () -> CompletableFuture.completedFuture(null),
+        false,
+        (ignored, error) -> refuseNow(socket, event, ack, refusal, clientMessageId));
   }
 
   /** Refuses a request at once, ahead of the answers still outstanding. */
@@ -44,7 +56,9 @@ final class Responses {
    * in time (the client may retry), else INTERNAL.
    */
   static Refusal failure(Throwable error, String internalMessage) {
-    if (error instanceof StoreWriter.Unavailable || error instanceof TimeoutException || Throwables.has(error, SQLTransientConnectionException.class)) {
+    if (error instanceof StoreWriter.Unavailable
+        || error instanceof TimeoutException
+        || Throwables.has(error, SQLTransientConnectionException.class)) {
       return new Refusal(ErrorCode.UNAVAILABLE, "The database is unavailable: try again later");
     }
     return new Refusal(ErrorCode.INTERNAL, internalMessage);
@@ -53,7 +67,9 @@ final class Responses {
   /** message:send refused: message:error always, and the ack when asked. */
   void sendFailed(Socket socket, Ack ack, Refusal refusal, String clientMessageId) {
     metrics.error(refusal.code());
-    socket.emit(Events.MESSAGE_ERROR, new MessageError(refusal.message(), refusal.code().name(), clientMessageId));
+    socket.emit(
+        Events.MESSAGE_ERROR,
+        new MessageError(refusal.message(), refusal.code().name(), clientMessageId));
     if (ack != null) {
       ack.send(new Answers.Failure(refusal));
     }
@@ -65,7 +81,8 @@ final class Responses {
     if (ack != null) {
       ack.send(new Answers.Failure(refusal));
     } else {
-      socket.emit(Events.MESSAGE_ERROR, new MessageError(refusal.message(), refusal.code().name(), null));
+      socket.emit(
+          Events.MESSAGE_ERROR, new MessageError(refusal.message(), refusal.code().name(), null));
     }
   }
 

@@ -13,7 +13,9 @@ final class SendRate {
   private final double burst;
   private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
-  /** @param perSecond sends per second; 0 or less: no limit */
+  /**
+   * @param perSecond sends per second; 0 or less: no limit
+   */
   SendRate(double perSecond, int burst) {
     this.perNano = perSecond / 1e9;
     this.burst = Math.max(1, burst);

@@ -8,11 +8,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What one node publishes for another's sockets on a user's bus channel: a Socket.IO event with
- * its JSON arguments unchanged, the sending node (so it can skip its own frames) and, for
- * offset-numbered events ({@code message:receive}), the recipient offset, so the receiving
- * node's {@link OffsetSequencer} can order it without parsing JSON. Binary, versioned:
- * {@code version(1) offset(8) node(len+utf8) event(len+utf8) argCount(2) args(len+utf8 each)}.
+ * What one node publishes for another's sockets on a user's bus channel: a Socket.IO event with its
+ * JSON arguments unchanged, the sending node (so it can skip its own frames) and, for
+ * offset-numbered events ({@code message:receive}), the recipient offset, so the receiving node's
+ * {@link OffsetSequencer} can order it without parsing JSON. Binary, versioned: {@code version(1)
+ * offset(8) node(len+utf8) event(len+utf8) argCount(2) args(len+utf8 each)}.
  *
  * @param nodeId the publishing node
  * @param event the event name
@@ -22,6 +22,7 @@ import java.util.List;
 public record BusFrame(String nodeId, String event, long offset, List<String> args) {
   public static final long NO_OFFSET = -1;
   private static final byte VERSION = 1;
+
   /** Most arguments in one frame (events carry two or three). */
   private static final int MAX_ARGS = 64;
 

@@ -24,21 +24,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Live traffic between nodes (docs: CLUSTER.md, "Live delivery", "Bus self-check"): one Redis
- * channel per user ({@code {tag}:u:<user>}), subscribed by each node with a socket of the user,
- * and opaque payloads published to it. {@link #subscribe} completes when Redis has confirmed the
- * subscription, so anything published after it is heard. The bus is lossy by design: what it
- * loses, the database has (the caller fills gaps with {@link OffsetSequencer}).
+ * channel per user ({@code {tag}:u:<user>}), subscribed by each node with a socket of the user, and
+ * opaque payloads published to it. {@link #subscribe} completes when Redis has confirmed the
+ * subscription, so anything published after it is heard. The bus is lossy by design: what it loses,
+ * the database has (the caller fills gaps with {@link OffsetSequencer}).
  *
- * <p>Self-check: every {@code CLUSTER_BUS_CHECK} the node publishes a heartbeat to its own
- * channel; if it has not heard one for {@code CLUSTER_BUS_TIMEOUT} (or the connection dropped),
- * the bus is {@link State#DOWN} and every channel is subscribed again, until a heartbeat is heard
- * and it is {@link State#UP} again. A state listener told UP after DOWN must catch up from the
- * database: what was published meanwhile is lost. Subscriptions are counted per user (subscribe
- * and unsubscribe in pairs); one that fails stays wanted and is made again at the next recovery.
- * Message and state listeners run on Redis threads and must not block.
+ * <p>Self-check: every {@code CLUSTER_BUS_CHECK} the node publishes a heartbeat to its own channel;
+ * if it has not heard one for {@code CLUSTER_BUS_TIMEOUT} (or the connection dropped), the bus is
+ * {@link State#DOWN} and every channel is subscribed again, until a heartbeat is heard and it is
+ * {@link State#UP} again. A state listener told UP after DOWN must catch up from the database: what
+ * was published meanwhile is lost. Subscriptions are counted per user (subscribe and unsubscribe in
+ * pairs); one that fails stays wanted and is made again at the next recovery. Message and state
+ * listeners run on Redis threads and must not block.
  */
 public final class ClusterBus implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ClusterBus.class);
+
   /** Channels per SUBSCRIBE when subscribing everything again. */
   private static final int RESUBSCRIBE_BATCH = 1_000;
 
@@ -56,6 +57,7 @@ public final class ClusterBus implements AutoCloseable {
   private final ClusterKeys keys;
   private final String nodeChannel;
   private final Listener listener;
+
   /** A user's channel here: how many local subscribers, and Redis's confirmation. */
   private static final class Channel {
     int count; // changed in the map entry's lock
@@ -77,6 +79,7 @@ public final class ClusterBus implements AutoCloseable {
   private volatile long lastRecovery;
   private volatile double dropShare;
   private volatile boolean closed;
+
   /** Subscribes and unsubscribes, in one order, a bounded number unanswered. */
   private final Throttle throttle;
 
@@ -88,11 +91,26 @@ public final class ClusterBus implements AutoCloseable {
     this.throttle = Throttle.under(redis.settings().redisQueue());
     metrics.gauge("chatctl.cluster.bus.up", this, b -> b.state == State.UP ? 1 : 0);
     metrics.gauge("chatctl.cluster.bus.channels", subscriptions, Map::size);
-    published = Counter.builder("chatctl.cluster.bus.published").description("Payloads published to the bus").register(metrics);
-    publishFailures = Counter.builder("chatctl.cluster.bus.publish.failures").description("Publishes Redis refused or did not answer").register(metrics);
-    received = Counter.builder("chatctl.cluster.bus.received").description("Payloads received from the bus").register(metrics);
-    dropped = Counter.builder("chatctl.cluster.bus.dropped").description("Payloads dropped by the test hook").register(metrics);
-    recoveries = Counter.builder("chatctl.cluster.bus.recoveries").description("Times the bus was found down and subscribed again").register(metrics);
+    published =
+        Counter.builder("chatctl.cluster.bus.published")
+            .description("Payloads published to the bus")
+            .register(metrics);
+    publishFailures =
+        Counter.builder("chatctl.cluster.bus.publish.failures")
+            .description("Publishes Redis refused or did not answer")
+            .register(metrics);
+    received =
+        Counter.builder("chatctl.cluster.bus.received")
+            .description("Payloads received from the bus")
+            .register(metrics);
+    dropped =
+        Counter.builder("chatctl.cluster.bus.dropped")
+            .description("Payloads dropped by the test hook")
+            .register(metrics);
+    recoveries =
+        Counter.builder("chatctl.cluster.bus.recoveries")
+            .description("Times the bus was found down and subscribed again")
+            .register(metrics);
   }
 
   /** Connects, subscribes to the node's own channel and starts the self-check. */
@@ -123,8 +141,8 @@ public final class ClusterBus implements AutoCloseable {
   }
 
   /**
-   * Listens to the user's channel; completes when Redis has confirmed (the user's later
-   * subscribers get the same confirmation). Completions run on the cluster scheduler thread.
+   * Listens to the user's channel; completes when Redis has confirmed (the user's later subscribers
+   * get the same confirmation). Completions run on the cluster scheduler thread.
    */
   public CompletionStage<Void> subscribe(String userId) {
     Channel channel =
@@ -141,7 +159,9 @@ public final class ClusterBus implements AutoCloseable {
     return channel.confirmed;
   }
 
-  /** Subscribes the user's channel; a failure is retried every CLUSTER_BUS_CHECK while it is wanted. */
+  /**
+   * Subscribes the user's channel; a failure is retried every CLUSTER_BUS_CHECK while it is wanted.
+   */
   private void sendSubscribe(String userId, Channel channel) {
     CompletableFuture<Void> confirmed = channel.confirmed;
     throttle
@@ -150,7 +170,12 @@ public final class ClusterBus implements AutoCloseable {
             (v, error) -> {
               Futures.complete(confirmed, null, error);
               if (error != null && !closed) {
-                redis.scheduler().schedule(() -> retrySubscribe(userId), redis.settings().busCheck().toMillis(), TimeUnit.MILLISECONDS);
+                redis
+                    .scheduler()
+                    .schedule(
+                        () -> retrySubscribe(userId),
+                        redis.settings().busCheck().toMillis(),
+                        TimeUnit.MILLISECONDS);
               }
             },
             redis.scheduler());
@@ -168,7 +193,9 @@ public final class ClusterBus implements AutoCloseable {
         });
   }
 
-  /** Stops listening when the last local subscriber of the user leaves; completes when confirmed. */
+  /**
+   * Stops listening when the last local subscriber of the user leaves; completes when confirmed.
+   */
   public CompletionStage<Void> unsubscribe(String userId) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     boolean[] sent = {false};
@@ -284,7 +311,9 @@ public final class ClusterBus implements AutoCloseable {
     connection.async().publish(nodeChannel, ByteBuffer.allocate(8).putLong(now).array());
   }
 
-  /** Subscribes every wanted channel again (idempotent in Redis: mends a connection Redis forgot). */
+  /**
+   * Subscribes every wanted channel again (idempotent in Redis: mends a connection Redis forgot).
+   */
   private void resubscribeAll() {
     List<String> channels = new ArrayList<>(subscriptions.size() + 1);
     channels.add(nodeChannel);
@@ -292,12 +321,19 @@ public final class ClusterBus implements AutoCloseable {
       channels.add(keys.userChannel(user));
     }
     for (int i = 0; i < channels.size(); i += RESUBSCRIBE_BATCH) {
-      String[] batch = channels.subList(i, Math.min(channels.size(), i + RESUBSCRIBE_BATCH)).toArray(String[]::new);
-      pubsub.async().subscribe(batch).whenComplete((v, e) -> {
-        if (e != null) {
-          log.debug("resubscribing failed: {}", e.toString());
-        }
-      });
+      String[] batch =
+          channels
+              .subList(i, Math.min(channels.size(), i + RESUBSCRIBE_BATCH))
+              .toArray(String[]::new);
+      pubsub
+          .async()
+          .subscribe(batch)
+          .whenComplete(
+              (v, e) -> {
+                if (e != null) {
+                  log.debug("resubscribing failed: {}", e.toString());
+                }
+              });
     }
   }
 
@@ -311,7 +347,9 @@ public final class ClusterBus implements AutoCloseable {
       resubscribeAll(); // what failed while it was down is wanted still
     }
     if (previous != next) {
-      log.info("cluster bus {}", next == State.UP ? "up" : "down (catching up from the database until it is back)");
+      log.info(
+          "cluster bus {}",
+          next == State.UP ? "up" : "down (catching up from the database until it is back)");
       for (var l : stateListeners) {
         try {
           l.accept(next);

@@ -1,9 +1,8 @@
 package dev.chatctl.server.cluster;
 
 /**
- * The Redis keys and channels of one cluster. Every name starts with the hash tag {@code {tag}},
- * so all of them live in one slot: the presence scripts may touch any of them, also on Redis
- * Cluster.
+ * The Redis keys and channels of one cluster. Every name starts with the hash tag {@code {tag}}, so
+ * all of them live in one slot: the presence scripts may touch any of them, also on Redis Cluster.
  */
 public record ClusterKeys(String tag) {
   private String name(String rest) {
@@ -25,7 +24,10 @@ public record ClusterKeys(String tag) {
     return name("presence-seq");
   }
 
-  /** Prefix of the per-node keys: {@code <prefix><node>:users} (set), {@code <prefix><node>:info} (hash). */
+  /**
+   * Prefix of the per-node keys: {@code <prefix><node>:users} (set), {@code <prefix><node>:info}
+   * (hash).
+   */
   public String nodePrefix() {
     return name("node:");
   }

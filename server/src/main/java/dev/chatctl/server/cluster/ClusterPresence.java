@@ -29,12 +29,12 @@ import org.slf4j.LoggerFactory;
  * Who is online across the cluster (docs: CLUSTER.md, "Presence"). The node tells Redis only a
  * user's first local socket ({@link #userUp}) and last ({@link #userDown}); Lua scripts keep the
  * users per node and the live-node count per user, and publish each cluster-wide change with a
- * sequence number, so every node sees one order. A heartbeat ({@code CLUSTER_HEARTBEAT}) renews
- * the node's registration ({@code CLUSTER_NODE_TTL}) and drops nodes whose deadline passed, their
+ * sequence number, so every node sees one order. A heartbeat ({@code CLUSTER_HEARTBEAT}) renews the
+ * node's registration ({@code CLUSTER_NODE_TTL}) and drops nodes whose deadline passed, their
  * last-node users going offline; a node that finds itself dropped, or whose change may not have
  * reached Redis, writes its whole user set back. {@link #onlineUsers} reads a local mirror kept
- * from the events and read again in full every {@code CLUSTER_PRESENCE_RESYNC}, after a
- * reconnect, when an event went missing, and when Redis lost its data.
+ * from the events and read again in full every {@code CLUSTER_PRESENCE_RESYNC}, after a reconnect,
+ * when an event went missing, and when Redis lost its data.
  *
  * <p>Listeners get every change in order, this node's own included (announce {@code
  * user:online}/{@code user:offline} from them, not from {@link #userUp}'s answer); they run on
@@ -49,6 +49,7 @@ public final class ClusterPresence implements AutoCloseable {
   private static final LuaScript LEAVE = new LuaScript("leave.lua", ScriptOutputType.INTEGER);
   private static final LuaScript SNAPSHOT = new LuaScript("snapshot.lua", ScriptOutputType.MULTI);
   private static final LuaScript NODES = new LuaScript("nodes.lua", ScriptOutputType.MULTI);
+
   /** How long an event may wait for a missing earlier one before the mirror is read again. */
   private static final Duration STALL_LIMIT = Duration.ofSeconds(1);
 
@@ -65,10 +66,13 @@ public final class ClusterPresence implements AutoCloseable {
   private final PresenceMirror mirror = new PresenceMirror();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final Object deliverLock = new Object();
+
   /** The users with a socket here; changed together with dispatching the script, in one order. */
   private final Set<String> localUsers = new HashSet<>();
+
   /** Ups, downs and syncs leave in the order they were made, a bounded number unanswered. */
   private final Throttle changes;
+
   private volatile boolean dirty;
   private StatefulRedisConnection<String, String> connection;
   private RedisAsyncCommands<String, String> commands;
@@ -114,7 +118,8 @@ public final class ClusterPresence implements AutoCloseable {
     Futures.await(sync());
     Futures.await(resync(false));
     long every = settings.heartbeat().toMillis();
-    heartbeat = redis.scheduler().scheduleAtFixedRate(this::beat, every, every, TimeUnit.MILLISECONDS);
+    heartbeat =
+        redis.scheduler().scheduleAtFixedRate(this::beat, every, every, TimeUnit.MILLISECONDS);
   }
 
   public void addListener(Listener listener) {
@@ -144,7 +149,8 @@ public final class ClusterPresence implements AutoCloseable {
         (seq, error) -> {
           if (error != null) {
             dirty = true;
-            throw new IllegalStateException("presence of " + userId + " not written to Redis (retried)", error);
+            throw new IllegalStateException(
+                "presence of " + userId + " not written to Redis (retried)", error);
           }
           if (seq < 0) {
             sync(); // dropped by the others: write everything back
@@ -167,7 +173,8 @@ public final class ClusterPresence implements AutoCloseable {
         (seq, error) -> {
           if (error != null) {
             dirty = true;
-            throw new IllegalStateException("presence of " + userId + " not written to Redis (retried)", error);
+            throw new IllegalStateException(
+                "presence of " + userId + " not written to Redis (retried)", error);
           }
           return seq > 0;
         });
@@ -175,7 +182,8 @@ public final class ClusterPresence implements AutoCloseable {
 
   /** The nodes registered now, with their socket and user counts and heartbeat ages. */
   public CompletionStage<List<NodeStatus>> nodes() {
-    return NODES.<List<Object>>run(commands, sharedKeys, keys.presenceChannel(), keys.nodePrefix())
+    return NODES
+        .<List<Object>>run(commands, sharedKeys, keys.presenceChannel(), keys.nodePrefix())
         .thenApply(
             row -> {
               long now = Long.parseLong(row.get(0).toString());
@@ -198,7 +206,8 @@ public final class ClusterPresence implements AutoCloseable {
   /** Reads who is online in full and tells the listeners what changed (unless it is older). */
   public CompletionStage<Void> resync(boolean force) {
     lastResync = System.nanoTime();
-    return SNAPSHOT.<List<Object>>run(commands, sharedKeys, keys.presenceChannel(), keys.nodePrefix())
+    return SNAPSHOT
+        .<List<Object>>run(commands, sharedKeys, keys.presenceChannel(), keys.nodePrefix())
         .thenAccept(
             row -> {
               long seq = Long.parseLong(row.get(0).toString());
@@ -218,9 +227,18 @@ public final class ClusterPresence implements AutoCloseable {
     }
     if (commands != null) {
       try {
-        Futures.await(LEAVE.run(commands, sharedKeys, keys.presenceChannel(), keys.nodePrefix(), settings.nodeId()));
+        Futures.await(
+            LEAVE.run(
+                commands,
+                sharedKeys,
+                keys.presenceChannel(),
+                keys.nodePrefix(),
+                settings.nodeId()));
       } catch (RuntimeException e) {
-        log.warn("could not leave the cluster's presence (the others drop this node after {}): {}", settings.nodeTtl(), e.getMessage());
+        log.warn(
+            "could not leave the cluster's presence (the others drop this node after {}): {}",
+            settings.nodeTtl(),
+            e.getMessage());
       }
     }
     if (pubsub != null) {
@@ -236,7 +254,10 @@ public final class ClusterPresence implements AutoCloseable {
     CompletionStage<Object> result;
     synchronized (localUsers) {
       dirty = false;
-      List<String> args = new ArrayList<>(List.of(keys.presenceChannel(), keys.nodePrefix(), settings.nodeId(), ttl(), sockets()));
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  keys.presenceChannel(), keys.nodePrefix(), settings.nodeId(), ttl(), sockets()));
       args.addAll(localUsers);
       result = changes.send(() -> SYNC.run(commands, sharedKeys, args.toArray(String[]::new)));
     }
@@ -249,7 +270,14 @@ public final class ClusterPresence implements AutoCloseable {
   }
 
   private void beat() {
-    BEAT.<List<Object>>run(commands, sharedKeys, keys.presenceChannel(), keys.nodePrefix(), settings.nodeId(), ttl(), sockets())
+    BEAT.<List<Object>>run(
+            commands,
+            sharedKeys,
+            keys.presenceChannel(),
+            keys.nodePrefix(),
+            settings.nodeId(),
+            ttl(),
+            sockets())
         .whenComplete(
             (row, error) -> {
               if (error != null) {

@@ -21,15 +21,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A node's link to the cluster's Redis: one Lettuce client (two I/O threads), the connections
- * presence and the bus open on it, and the one scheduler thread their timers run on. Commands
- * are bounded: each waits at most {@code REDIS_TIMEOUT}, at most {@code REDIS_QUEUE} wait per
- * connection, and while a connection is down commands fail at once instead of piling up (what
- * they carried is in the database or is re-sent by the next heartbeat or re-sync). Lettuce
- * reconnects by itself and subscribes again to what a pub/sub connection had subscribed.
+ * presence and the bus open on it, and the one scheduler thread their timers run on. Commands are
+ * bounded: each waits at most {@code REDIS_TIMEOUT}, at most {@code REDIS_QUEUE} wait per
+ * connection, and while a connection is down commands fail at once instead of piling up (what they
+ * carried is in the database or is re-sent by the next heartbeat or re-sync). Lettuce reconnects by
+ * itself and subscribes again to what a pub/sub connection had subscribed.
  */
 public final class ClusterRedis implements AutoCloseable {
   /** Channel names as text, payloads as bytes: what the bus carries is opaque. */
-  static final RedisCodec<String, byte[]> BYTES = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+  static final RedisCodec<String, byte[]> BYTES =
+      RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
   private final ClusterSettings settings;
   private final ClientResources resources;
@@ -42,7 +43,11 @@ public final class ClusterRedis implements AutoCloseable {
     try {
       uri = RedisURI.create(settings.redisUrl());
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("REDIS_URL '" + settings.redisUrl() + "' is not a Redis URL (redis://host:6379): " + e.getMessage());
+      throw new ConfigException(
+          "REDIS_URL '"
+              + settings.redisUrl()
+              + "' is not a Redis URL (redis://host:6379): "
+              + e.getMessage());
     }
     uri.setTimeout(settings.redisTimeout());
     resources =
@@ -55,11 +60,17 @@ public final class ClusterRedis implements AutoCloseable {
     client.setOptions(
         ClientOptions.builder()
             .autoReconnect(true)
-            .maintNotificationsConfig(MaintNotificationsConfig.disabled()) // Redis 7 refuses the handshake's CLIENT MAINT_NOTIFICATIONS
+            .maintNotificationsConfig(
+                MaintNotificationsConfig
+                    .disabled()) // Redis 7 refuses the handshake's CLIENT MAINT_NOTIFICATIONS
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .requestQueueSize(settings.redisQueue())
             .timeoutOptions(TimeoutOptions.enabled(settings.redisTimeout()))
-            .socketOptions(SocketOptions.builder().connectTimeout(settings.redisTimeout()).keepAlive(true).build())
+            .socketOptions(
+                SocketOptions.builder()
+                    .connectTimeout(settings.redisTimeout())
+                    .keepAlive(true)
+                    .build())
             .build());
     scheduler =
         Executors.newSingleThreadScheduledExecutor(

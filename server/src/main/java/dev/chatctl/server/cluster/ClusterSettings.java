@@ -20,8 +20,8 @@ import java.util.Optional;
  * @param presenceResync how often the local mirror of online users is read again in full
  * @param busCheck how often the node publishes a heartbeat to its own bus channel
  * @param busTimeout how long without hearing itself before the bus counts as down
- * @param gapWait how long an out-of-order message waits for the missing ones before the database
- *     is read
+ * @param gapWait how long an out-of-order message waits for the missing ones before the database is
+ *     read
  * @param redisTimeout longest wait for a Redis command (and for connecting)
  * @param redisQueue most Redis commands waiting for an answer per connection
  */
@@ -40,10 +40,12 @@ public record ClusterSettings(
 
   public ClusterSettings {
     if (nodeId.isBlank() || nodeId.chars().anyMatch(Character::isWhitespace)) {
-      throw new ConfigException("CLUSTER_NODE_ID must be a word without spaces, not '" + nodeId + "'");
+      throw new ConfigException(
+          "CLUSTER_NODE_ID must be a word without spaces, not '" + nodeId + "'");
     }
     if (keyTag.isBlank() || keyTag.contains("{") || keyTag.contains("}")) {
-      throw new ConfigException("CLUSTER_KEY_TAG must be a non-empty word without braces, not '" + keyTag + "'");
+      throw new ConfigException(
+          "CLUSTER_KEY_TAG must be a non-empty word without braces, not '" + keyTag + "'");
     }
     if (nodeTtl.compareTo(heartbeat.multipliedBy(2)) < 0) {
       throw new ConfigException("CLUSTER_NODE_TTL must be at least twice CLUSTER_HEARTBEAT");
@@ -66,7 +68,8 @@ public record ClusterSettings(
     try {
       queue = Integer.parseInt(settings.getOrDefault("REDIS_QUEUE", "10000"));
     } catch (NumberFormatException e) {
-      throw new ConfigException("REDIS_QUEUE must be a number, not '" + settings.get("REDIS_QUEUE") + "'");
+      throw new ConfigException(
+          "REDIS_QUEUE must be a number, not '" + settings.get("REDIS_QUEUE") + "'");
     }
     return Optional.of(
         new ClusterSettings(
@@ -86,24 +89,77 @@ public record ClusterSettings(
   /** The defaults with a Redis URL, a node id and a key tag (tests). */
   public static ClusterSettings defaults(String redisUrl, String nodeId, String keyTag) {
     return new ClusterSettings(
-        redisUrl, nodeId, keyTag, Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(60),
-        Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofMillis(50), Duration.ofSeconds(2), 10_000);
+        redisUrl,
+        nodeId,
+        keyTag,
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(15),
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(3),
+        Duration.ofMillis(50),
+        Duration.ofSeconds(2),
+        10_000);
   }
 
   public ClusterSettings withHeartbeat(Duration heartbeat, Duration nodeTtl) {
-    return new ClusterSettings(redisUrl, nodeId, keyTag, heartbeat, nodeTtl, presenceResync, busCheck, busTimeout, gapWait, redisTimeout, redisQueue);
+    return new ClusterSettings(
+        redisUrl,
+        nodeId,
+        keyTag,
+        heartbeat,
+        nodeTtl,
+        presenceResync,
+        busCheck,
+        busTimeout,
+        gapWait,
+        redisTimeout,
+        redisQueue);
   }
 
   public ClusterSettings withBusCheck(Duration busCheck, Duration busTimeout) {
-    return new ClusterSettings(redisUrl, nodeId, keyTag, heartbeat, nodeTtl, presenceResync, busCheck, busTimeout, gapWait, redisTimeout, redisQueue);
+    return new ClusterSettings(
+        redisUrl,
+        nodeId,
+        keyTag,
+        heartbeat,
+        nodeTtl,
+        presenceResync,
+        busCheck,
+        busTimeout,
+        gapWait,
+        redisTimeout,
+        redisQueue);
   }
 
   public ClusterSettings withPresenceResync(Duration presenceResync) {
-    return new ClusterSettings(redisUrl, nodeId, keyTag, heartbeat, nodeTtl, presenceResync, busCheck, busTimeout, gapWait, redisTimeout, redisQueue);
+    return new ClusterSettings(
+        redisUrl,
+        nodeId,
+        keyTag,
+        heartbeat,
+        nodeTtl,
+        presenceResync,
+        busCheck,
+        busTimeout,
+        gapWait,
+        redisTimeout,
+        redisQueue);
   }
 
   public ClusterSettings withRedisTimeout(Duration redisTimeout) {
-    return new ClusterSettings(redisUrl, nodeId, keyTag, heartbeat, nodeTtl, presenceResync, busCheck, busTimeout, gapWait, redisTimeout, redisQueue);
+    return new ClusterSettings(
+        redisUrl,
+        nodeId,
+        keyTag,
+        heartbeat,
+        nodeTtl,
+        presenceResync,
+        busCheck,
+        busTimeout,
+        gapWait,
+        redisTimeout,
+        redisQueue);
   }
 
   /** The names of this cluster's keys and channels. */

@@ -11,11 +11,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * A Lua script from this package's resources, run by its digest (EVALSHA) and sent in full
- * (EVAL, which caches it again) when Redis does not know it, as after a restart. Each script
- * starts with {@code presence.lua}, the helpers they share. The answer (and a {@link Throttle}
- * slot) waits for the fallback; only after a Redis restart can a fallback EVAL overtake commands
- * sent after it, when the node registers again anyway.
+ * A Lua script from this package's resources, run by its digest (EVALSHA) and sent in full (EVAL,
+ * which caches it again) when Redis does not know it, as after a restart. Each script starts with
+ * {@code presence.lua}, the helpers they share. The answer (and a {@link Throttle} slot) waits for
+ * the fallback; only after a Redis restart can a fallback EVAL overtake commands sent after it,
+ * when the node registers again anyway.
  */
 final class LuaScript {
   private static final String PRELUDE = resource("presence.lua");
@@ -29,17 +29,20 @@ final class LuaScript {
     this.type = type;
   }
 
-  <T> CompletionStage<T> run(RedisAsyncCommands<String, String> redis, String[] keys, String... args) {
+  <T> CompletionStage<T> run(
+      RedisAsyncCommands<String, String> redis, String[] keys, String... args) {
     if (sha == null) {
       sha = redis.digest(text);
     }
     CompletableFuture<T> result = new CompletableFuture<>();
-    redis.<T>evalsha(sha, type, keys, args)
+    redis
+        .<T>evalsha(sha, type, keys, args)
         .whenComplete(
             (value, error) -> {
               if (error instanceof RedisNoScriptException
                   || (error != null && error.getCause() instanceof RedisNoScriptException)) {
-                redis.<T>eval(text, type, keys, args)
+                redis
+                    .<T>eval(text, type, keys, args)
                     .whenComplete((v, e) -> Futures.complete(result, v, e));
               } else {
                 Futures.complete(result, value, error);

@@ -11,4 +11,5 @@ import java.time.Duration;
  * @param heartbeatAge how long ago its last heartbeat was (Redis clock)
  * @param expiresIn how long until it counts as dead without another heartbeat (negative: overdue)
  */
-public record NodeStatus(String nodeId, long sockets, long users, Duration heartbeatAge, Duration expiresIn) {}
+public record NodeStatus(
+    String nodeId, long sockets, long users, Duration heartbeatAge, Duration expiresIn) {}

@@ -17,19 +17,19 @@ import java.util.function.ToLongFunction;
  * possibly reordered or repeated) and the database hand it goes to the socket exactly once, in
  * offset order. An offset at or below the mark is dropped; the next one is written at once; a
  * higher one is held for {@code holdMillis} (the missing ones may still be in flight), then the
- * missing range {@code [mark + 1, n - 1]} is asked of the {@link Filler} (the database) and
- * written in order, followed by what was held.
+ * missing range {@code [mark + 1, n - 1]} is asked of the {@link Filler} (the database) and written
+ * in order, followed by what was held.
  *
- * <p>The filler must return every stored offset of the range it is asked for: offsets below one
- * the node has seen were committed before it, so an offset the filler does not return is taken as
- * gone for good (outside the recovery window) and skipped, counted in {@link #skipped()}. A tip
- * learnt elsewhere (the database's last offset, from the periodic safety net or after a bus
- * outage) is given by {@link #noteLatest}: offsets up to it are then filled the same way.
+ * <p>The filler must return every stored offset of the range it is asked for: offsets below one the
+ * node has seen were committed before it, so an offset the filler does not return is taken as gone
+ * for good (outside the recovery window) and skipped, counted in {@link #skipped()}. A tip learnt
+ * elsewhere (the database's last offset, from the periodic safety net or after a bus outage) is
+ * given by {@link #noteLatest}: offsets up to it are then filled the same way.
  *
  * <p>Not thread-safe: every method must be called on one thread or serial executor, {@code loop},
  * on which the timer and the filler's completions are run as well. At most {@code maxHeld} items
- * are held (beyond that they are dropped and later filled from the database) and one fill asks
- * for at most {@code maxFill} offsets.
+ * are held (beyond that they are dropped and later filled from the database) and one fill asks for
+ * at most {@code maxFill} offsets.
  */
 public final class OffsetSequencer<T> {
   /** Reads the stored items with offsets {@code from..to} (inclusive), in any order. */
@@ -44,7 +44,8 @@ public final class OffsetSequencer<T> {
     /** A timer on a scheduler whose tasks hop to {@code loop}. */
     static Timer on(ScheduledExecutorService scheduler, Executor loop) {
       return (task, delayMillis) -> {
-        ScheduledFuture<?> f = scheduler.schedule(() -> loop.execute(task), delayMillis, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> f =
+            scheduler.schedule(() -> loop.execute(task), delayMillis, TimeUnit.MILLISECONDS);
         return () -> f.cancel(false);
       };
     }
@@ -125,7 +126,10 @@ public final class OffsetSequencer<T> {
     }
   }
 
-  /** Starts over from {@code newMark} (the socket wrote up to it another way); a fill under way is ignored. */
+  /**
+   * Starts over from {@code newMark} (the socket wrote up to it another way); a fill under way is
+   * ignored.
+   */
   public void reset(long newMark) {
     mark = newMark;
     known = Math.max(known, newMark);

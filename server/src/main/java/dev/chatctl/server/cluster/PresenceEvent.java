@@ -1,11 +1,11 @@
 package dev.chatctl.server.cluster;
 
 /**
- * A user's cluster-wide presence change: online at their first socket on any node, offline when
- * the last one closed or its node died.
+ * A user's cluster-wide presence change: online at their first socket on any node, offline when the
+ * last one closed or its node died.
  *
- * @param seq the change's place in the cluster's one order; 0 for a change found by a re-sync
- *     (the event itself was missed)
+ * @param seq the change's place in the cluster's one order; 0 for a change found by a re-sync (the
+ *     event itself was missed)
  * @param online true: {@code user:online}; false: {@code user:offline}
  * @param nodeId the node whose call (or death) caused it; null for a re-sync
  * @param userId the user

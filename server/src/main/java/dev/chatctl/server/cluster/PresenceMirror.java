@@ -10,11 +10,11 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * This node's copy of who is online in the cluster, kept from the presence events in their
- * sequence order and replaced by a full snapshot now and then. An event that arrives ahead of a
- * missing one waits (at most {@value #MAX_PENDING}); while one waits the mirror is {@linkplain
- * #stalledSince stalled} and its owner re-syncs. The last {@value #RECENT} events are kept so that
- * a snapshot older than events already received loses none of them. Thread-safe.
+ * This node's copy of who is online in the cluster, kept from the presence events in their sequence
+ * order and replaced by a full snapshot now and then. An event that arrives ahead of a missing one
+ * waits (at most {@value #MAX_PENDING}); while one waits the mirror is {@linkplain #stalledSince
+ * stalled} and its owner re-syncs. The last {@value #RECENT} events are kept so that a snapshot
+ * older than events already received loses none of them. Thread-safe.
  */
 final class PresenceMirror {
   static final int MAX_PENDING = 10_000;
@@ -59,7 +59,8 @@ final class PresenceMirror {
    * snapshot have seq 0). A snapshot older than what the mirror applied is ignored unless {@code
    * force} (Redis lost its data and counts from zero again).
    */
-  synchronized List<PresenceEvent> replace(long snapshotSeq, Collection<String> users, boolean force) {
+  synchronized List<PresenceEvent> replace(
+      long snapshotSeq, Collection<String> users, boolean force) {
     List<PresenceEvent> changes = new ArrayList<>();
     if (seq >= 0 && snapshotSeq < seq && !force) {
       return changes;
@@ -91,7 +92,9 @@ final class PresenceMirror {
     return changes;
   }
 
-  /** When the oldest event still waiting for a missing one arrived (System.nanoTime()); 0 if none. */
+  /**
+   * When the oldest event still waiting for a missing one arrived (System.nanoTime()); 0 if none.
+   */
   synchronized long stalledSince() {
     return stalledSince;
   }

@@ -8,9 +8,9 @@ import java.util.function.Supplier;
 /**
  * Sends commands on one Redis connection with at most {@code limit} unanswered, queueing the rest
  * in order: a burst (a restarted node's clients all connecting) stays under {@code REDIS_QUEUE}
- * instead of being refused by it. Commands leave in the order they were given, so two for the
- * same key keep theirs. The queue holds at most one entry per socket event, so the connection
- * limit bounds it.
+ * instead of being refused by it. Commands leave in the order they were given, so two for the same
+ * key keep theirs. The queue holds at most one entry per socket event, so the connection limit
+ * bounds it.
  */
 final class Throttle {
   private final int limit;

@@ -8,9 +8,8 @@
  *       scheduler thread.
  *   <li>{@link dev.chatctl.server.cluster.ClusterPresence}: who is online in the cluster (Lua
  *       scripts, one order of changes, dead nodes expired, a local mirror).
- *   <li>{@link dev.chatctl.server.cluster.ClusterBus}: a channel per user, confirmed
- *       subscriptions, opaque payloads ({@link dev.chatctl.server.cluster.BusFrame}), the
- *       self-heartbeat.
+ *   <li>{@link dev.chatctl.server.cluster.ClusterBus}: a channel per user, confirmed subscriptions,
+ *       opaque payloads ({@link dev.chatctl.server.cluster.BusFrame}), the self-heartbeat.
  *   <li>{@link dev.chatctl.server.cluster.OffsetSequencer}: a socket's high-water mark: bus
  *       messages once and in order, gaps filled from the database.
  * </ul>

@@ -22,11 +22,22 @@ import java.util.StringJoiner;
 public record DatabaseUrl(
     Kind kind, String jdbcUrl, String user, String password, String schema, String display) {
 
-  public enum Kind { POSTGRESQL, H2 }
+  public enum Kind {
+    POSTGRESQL,
+    H2
+  }
 
   /** Prisma query parameters with no JDBC meaning (pool settings of Prisma's own engine). */
   private static final java.util.Set<String> PRISMA_ONLY =
-      java.util.Set.of("connection_limit", "pool_timeout", "pgbouncer", "statement_cache_size", "socket_timeout", "sslaccept", "sslidentity", "sslpassword");
+      java.util.Set.of(
+          "connection_limit",
+          "pool_timeout",
+          "pgbouncer",
+          "statement_cache_size",
+          "socket_timeout",
+          "sslaccept",
+          "sslidentity",
+          "sslpassword");
 
   /** The embedded database file: {@code <dataDir>/chatctl.mv.db}. */
   public static DatabaseUrl embedded(Path dataDir) {
@@ -35,7 +46,8 @@ public record DatabaseUrl(
     // WRITE_DELAY=0: a commit is on disk before it is acknowledged (H2 keeps it in memory for
     // 500 ms by default, and a kill -9 would lose acknowledged messages and reuse their offsets)
     String url = "jdbc:h2:file:" + file + ";DATABASE_TO_LOWER=TRUE;AUTO_SERVER=TRUE;WRITE_DELAY=0";
-    return new DatabaseUrl(Kind.H2, url, "sa", "", null, "embedded H2 database " + dataDir.resolve("chatctl.mv.db"));
+    return new DatabaseUrl(
+        Kind.H2, url, "sa", "", null, "embedded H2 database " + dataDir.resolve("chatctl.mv.db"));
   }
 
   public static DatabaseUrl parse(String url) {
@@ -64,7 +76,8 @@ public record DatabaseUrl(
     if (host == null || host.isEmpty()) {
       throw new ConfigException("DATABASE_URL has no host: " + redact(url));
     }
-    String database = uri.getPath() == null || uri.getPath().length() <= 1 ? "" : uri.getPath().substring(1);
+    String database =
+        uri.getPath() == null || uri.getPath().length() <= 1 ? "" : uri.getPath().substring(1);
     String user = null;
     String password = null;
     if (uri.getRawUserInfo() != null) {
@@ -86,11 +99,24 @@ public record DatabaseUrl(
     if (schema != null && !schema.isEmpty()) {
       params.add("currentSchema=" + java.net.URLEncoder.encode(schema, StandardCharsets.UTF_8));
     }
-    String hostPort = (host.contains(":") ? "[" + host + "]" : host) + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+    String hostPort =
+        (host.contains(":") ? "[" + host + "]" : host)
+            + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
     String jdbc = "jdbc:postgresql://" + hostPort + "/" + database + params;
     String display =
-        "PostgreSQL " + (user != null ? user + "@" : "") + hostPort + "/" + database + (schema != null && !schema.isEmpty() ? " (schema " + schema + ")" : "");
-    return new DatabaseUrl(Kind.POSTGRESQL, jdbc, user, password, schema == null || schema.isEmpty() ? null : schema, display);
+        "PostgreSQL "
+            + (user != null ? user + "@" : "")
+            + hostPort
+            + "/"
+            + database
+            + (schema != null && !schema.isEmpty() ? " (schema " + schema + ")" : "");
+    return new DatabaseUrl(
+        Kind.POSTGRESQL,
+        jdbc,
+        user,
+        password,
+        schema == null || schema.isEmpty() ? null : schema,
+        display);
   }
 
   private static DatabaseUrl fromJdbcPostgres(String url) {
@@ -102,7 +128,10 @@ public record DatabaseUrl(
       jdbc = url.replaceFirst("([?&])schema=", "$1currentSchema=");
     }
     String user = query.get("user");
-    String display = "PostgreSQL " + redact(url.substring(0, q < 0 ? url.length() : q)) + (schema != null ? " (schema " + schema + ")" : "");
+    String display =
+        "PostgreSQL "
+            + redact(url.substring(0, q < 0 ? url.length() : q))
+            + (schema != null ? " (schema " + schema + ")" : "");
     return new DatabaseUrl(Kind.POSTGRESQL, jdbc, user, null, schema, display);
   }
 
@@ -116,7 +145,9 @@ public record DatabaseUrl(
         continue;
       }
       int eq = pair.indexOf('=');
-      params.put(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
+      params.put(
+          decode(eq < 0 ? pair : pair.substring(0, eq)),
+          eq < 0 ? "" : decode(pair.substring(eq + 1)));
     }
     return params;
   }
@@ -127,6 +158,7 @@ public record DatabaseUrl(
 
   /** A URL with its password replaced by ***. */
   public static String redact(String url) {
-    return url.replaceAll("(://[^:/@]+:)[^@/]*@", "$1***@").replaceAll("(?i)(password=)[^&]*", "$1***");
+    return url.replaceAll("(://[^:/@]+:)[^@/]*@", "$1***@")
+        .replaceAll("(?i)(password=)[^&]*", "$1***");
   }
 }

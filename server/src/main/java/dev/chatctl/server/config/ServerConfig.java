@@ -1,11 +1,11 @@
 package dev.chatctl.server.config;
 
+import dev.chatctl.server.engineio.EngineOptions;
+import dev.chatctl.server.http.HttpLimits;
 import dev.chatctl.util.ConfigException;
 import dev.chatctl.util.Durations;
 import dev.chatctl.util.Secret;
 import dev.chatctl.util.Settings;
-import dev.chatctl.server.engineio.EngineOptions;
-import dev.chatctl.server.http.HttpLimits;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,7 +67,9 @@ public record ServerConfig(
         databaseUrl == null ? DatabaseUrl.embedded(dataDir) : DatabaseUrl.parse(databaseUrl),
         dataDir,
         intSetting(settings, "MAX_MESSAGE_LENGTH", DEFAULT_MAX_MESSAGE_LENGTH, 1, 1_000_000),
-        positive("RECOVERY_WINDOW", Durations.parse("RECOVERY_WINDOW", settings.getOrDefault("RECOVERY_WINDOW", "24h"))),
+        positive(
+            "RECOVERY_WINDOW",
+            Durations.parse("RECOVERY_WINDOW", settings.getOrDefault("RECOVERY_WINDOW", "24h"))),
         EngineOptions.defaults(),
         intSetting(settings, "DB_POOL_SIZE", DEFAULT_POOL_SIZE, 2, 200),
         intSetting(settings, "STORE_BATCH_SIZE", DEFAULT_STORE_BATCH_SIZE, 1, 10_000),
@@ -75,21 +77,33 @@ public record ServerConfig(
         chatLimits(settings));
   }
 
-  /** HEADERS_TIMEOUT, IDLE_CONNECTION_TIMEOUT, REQUEST_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP. */
+  /**
+   * HEADERS_TIMEOUT, IDLE_CONNECTION_TIMEOUT, REQUEST_TIMEOUT, MAX_CONNECTIONS,
+   * MAX_CONNECTIONS_PER_IP.
+   */
   private static HttpLimits httpLimits(Settings settings) {
     return new HttpLimits(
         duration(settings, "HEADERS_TIMEOUT", HttpLimits.DEFAULT_HEADERS_TIMEOUT),
         duration(settings, "IDLE_CONNECTION_TIMEOUT", HttpLimits.DEFAULT_IDLE_TIMEOUT),
         duration(settings, "REQUEST_TIMEOUT", HttpLimits.DEFAULT_REQUEST_TIMEOUT),
         intSetting(settings, "MAX_CONNECTIONS", HttpLimits.defaultMaxConnections(), 1, 10_000_000),
-        intSetting(settings, "MAX_CONNECTIONS_PER_IP", HttpLimits.DEFAULT_MAX_CONNECTIONS_PER_IP, 0, 10_000_000),
+        intSetting(
+            settings,
+            "MAX_CONNECTIONS_PER_IP",
+            HttpLimits.DEFAULT_MAX_CONNECTIONS_PER_IP,
+            0,
+            10_000_000),
         false);
   }
 
-  /** MESSAGE_RATE_LIMIT (sends per second per user, 0: off), MESSAGE_RATE_BURST, MAX_IN_FLIGHT, STORE_TIMEOUT. */
+  /**
+   * MESSAGE_RATE_LIMIT (sends per second per user, 0: off), MESSAGE_RATE_BURST, MAX_IN_FLIGHT,
+   * STORE_TIMEOUT.
+   */
   private static ChatLimits chatLimits(Settings settings) {
     return new ChatLimits(
-        intSetting(settings, "MESSAGE_RATE_LIMIT", (int) ChatLimits.DEFAULT_MESSAGE_RATE, 0, 1_000_000),
+        intSetting(
+            settings, "MESSAGE_RATE_LIMIT", (int) ChatLimits.DEFAULT_MESSAGE_RATE, 0, 1_000_000),
         intSetting(settings, "MESSAGE_RATE_BURST", ChatLimits.DEFAULT_MESSAGE_BURST, 1, 1_000_000),
         intSetting(settings, "MAX_IN_FLIGHT", ChatLimits.DEFAULT_MAX_IN_FLIGHT, 1, 100_000),
         duration(settings, "STORE_TIMEOUT", ChatLimits.DEFAULT_STORE_TIMEOUT));
@@ -105,27 +119,111 @@ public record ServerConfig(
   }
 
   public ServerConfig withPort(int port) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http, limits);
+    return new ServerConfig(
+        host,
+        port,
+        secret,
+        secretSource,
+        allowedOrigins,
+        database,
+        dataDirectory,
+        maxMessageLength,
+        recoveryWindow,
+        engine,
+        poolSize,
+        storeBatchSize,
+        http,
+        limits);
   }
 
   public ServerConfig withEngine(EngineOptions engine) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http, limits);
+    return new ServerConfig(
+        host,
+        port,
+        secret,
+        secretSource,
+        allowedOrigins,
+        database,
+        dataDirectory,
+        maxMessageLength,
+        recoveryWindow,
+        engine,
+        poolSize,
+        storeBatchSize,
+        http,
+        limits);
   }
 
   public ServerConfig withHttp(HttpLimits http) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http, limits);
+    return new ServerConfig(
+        host,
+        port,
+        secret,
+        secretSource,
+        allowedOrigins,
+        database,
+        dataDirectory,
+        maxMessageLength,
+        recoveryWindow,
+        engine,
+        poolSize,
+        storeBatchSize,
+        http,
+        limits);
   }
 
   public ServerConfig withLimits(ChatLimits limits) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http, limits);
+    return new ServerConfig(
+        host,
+        port,
+        secret,
+        secretSource,
+        allowedOrigins,
+        database,
+        dataDirectory,
+        maxMessageLength,
+        recoveryWindow,
+        engine,
+        poolSize,
+        storeBatchSize,
+        http,
+        limits);
   }
 
   public ServerConfig withRecoveryWindow(Duration recoveryWindow) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http, limits);
+    return new ServerConfig(
+        host,
+        port,
+        secret,
+        secretSource,
+        allowedOrigins,
+        database,
+        dataDirectory,
+        maxMessageLength,
+        recoveryWindow,
+        engine,
+        poolSize,
+        storeBatchSize,
+        http,
+        limits);
   }
 
   public ServerConfig withAllowedOrigins(Set<String> allowedOrigins) {
-    return new ServerConfig(host, port, secret, secretSource, allowedOrigins, database, dataDirectory, maxMessageLength, recoveryWindow, engine, poolSize, storeBatchSize, http, limits);
+    return new ServerConfig(
+        host,
+        port,
+        secret,
+        secretSource,
+        allowedOrigins,
+        database,
+        dataDirectory,
+        maxMessageLength,
+        recoveryWindow,
+        engine,
+        poolSize,
+        storeBatchSize,
+        http,
+        limits);
   }
 
   /** The origin of NEXTAUTH_URL and those listed in CORS_ORIGINS (comma-separated). */
@@ -153,7 +251,10 @@ public record ServerConfig(
       }
       String scheme = uri.getScheme().toLowerCase();
       int port = uri.getPort();
-      boolean defaultPort = port < 0 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
+      boolean defaultPort =
+          port < 0
+              || (scheme.equals("http") && port == 80)
+              || (scheme.equals("https") && port == 443);
       return scheme + "://" + uri.getHost().toLowerCase() + (defaultPort ? "" : ":" + port);
     } catch (IllegalArgumentException e) {
       return url.trim();
@@ -168,7 +269,8 @@ public record ServerConfig(
     try {
       int n = Integer.parseInt(value);
       if (n < min || n > max) {
-        throw new ConfigException(settings.nameOf(key) + " must be between " + min + " and " + max + ", not " + value);
+        throw new ConfigException(
+            settings.nameOf(key) + " must be between " + min + " and " + max + ", not " + value);
       }
       return n;
     } catch (NumberFormatException e) {

@@ -22,8 +22,8 @@ public enum CloseCode {
   }
 
   /**
-   * Whether a peer may send {@code code} in a close frame: the defined codes 1000-1014 except
-   * 1004 (reserved), 1005 and 1006 (never on the wire), and the application ranges 3000-4999.
+   * Whether a peer may send {@code code} in a close frame: the defined codes 1000-1014 except 1004
+   * (reserved), 1005 and 1006 (never on the wire), and the application ranges 3000-4999.
    */
   public static boolean allowedOnWire(int code) {
     return (code >= 1000 && code <= 1014 && code != 1004 && code != 1005 && code != 1006)

@@ -1,13 +1,13 @@
 package dev.chatctl.server.engineio;
 
-import dev.chatctl.server.http.HandshakeRequest;
 import dev.chatctl.protocol.Json;
 import dev.chatctl.protocol.engineio.EnginePacket;
 import dev.chatctl.protocol.engineio.Handshake;
+import dev.chatctl.server.http.HandshakeRequest;
 import dev.chatctl.util.RandomIds;
+import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.io.Receiver;
 import io.undertow.server.HttpUpgradeListener;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.HeaderMap;
@@ -42,6 +42,7 @@ public final class EngineIoServer implements HttpHandler {
 
   /** The only WebSocket version there is (RFC 6455). */
   private static final String WEBSOCKET_VERSION = "13";
+
   private static final AttachmentKey<Target> TARGET = AttachmentKey.create(Target.class);
   private static final Logger log = LoggerFactory.getLogger(EngineIoServer.class);
 
@@ -57,9 +58,15 @@ public final class EngineIoServer implements HttpHandler {
     this.listener = listener;
     this.webSocketHandshake =
         new WebSocketProtocolHandshakeHandler(
-            List.of(new Hybi13Handshake()), new Upgrades(), ex -> HttpReplies.error(ex, EngineError.BAD_REQUEST));
+            List.of(new Hybi13Handshake()),
+            new Upgrades(),
+            ex -> HttpReplies.error(ex, EngineError.BAD_REQUEST));
     // one heartbeat for every session, ticking at a twentieth of the smaller ping setting
-    long tick = Math.clamp(Math.min(options.pingInterval().toMillis(), options.pingTimeout().toMillis()) / 20, 5, 1000);
+    long tick =
+        Math.clamp(
+            Math.min(options.pingInterval().toMillis(), options.pingTimeout().toMillis()) / 20,
+            5,
+            1000);
     this.heartbeat =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("chatctl-heartbeat").daemon(true).unstarted(r));
@@ -133,7 +140,8 @@ public final class EngineIoServer implements HttpHandler {
         return;
       }
       EngineSession opened = open(handshakeRequest(exchange), exchange.getIoThread(), null);
-      String body = EnginePacket.Type.OPEN.digit + Json.write(handshake(opened, List.of("websocket")));
+      String body =
+          EnginePacket.Type.OPEN.digit + Json.write(handshake(opened, List.of("websocket")));
       register(opened);
       HttpReplies.respond(exchange, 200, HttpReplies.TEXT_PLAIN, body);
       return;
@@ -156,7 +164,8 @@ public final class EngineIoServer implements HttpHandler {
    */
   private static boolean refusedUpgrade(HttpServerExchange exchange) {
     HeaderMap headers = exchange.getRequestHeaders();
-    if (!"websocket".equalsIgnoreCase(headers.getFirst(Headers.UPGRADE)) || !exchange.getRequestMethod().equals(Methods.GET)) {
+    if (!"websocket".equalsIgnoreCase(headers.getFirst(Headers.UPGRADE))
+        || !exchange.getRequestMethod().equals(Methods.GET)) {
       HttpReplies.error(exchange, EngineError.BAD_REQUEST);
       return true;
     }
@@ -166,7 +175,8 @@ public final class EngineIoServer implements HttpHandler {
       return true;
     }
     if (!validKey(headers.getFirst(Headers.SEC_WEB_SOCKET_KEY))) {
-      HttpReplies.error(exchange, 400, EngineError.BAD_REQUEST, "Missing or invalid Sec-WebSocket-Key");
+      HttpReplies.error(
+          exchange, 400, EngineError.BAD_REQUEST, "Missing or invalid Sec-WebSocket-Key");
       return true;
     }
     return false;
@@ -180,12 +190,16 @@ public final class EngineIoServer implements HttpHandler {
     }
   }
 
-  private void receivePost(EngineSession session, PollingTransport polling, HttpServerExchange exchange) {
+  private void receivePost(
+      EngineSession session, PollingTransport polling, HttpServerExchange exchange) {
     if (exchange.getRequestContentLength() > options.maxPayload()) {
       refuseTooLarge(exchange, session);
       return;
     }
-    exchange.getRequestReceiver().receivePartialBytes(new PostBody(session, polling), (ex, e) -> refuseTooLarge(ex, session));
+    exchange
+        .getRequestReceiver()
+        .receivePartialBytes(
+            new PostBody(session, polling), (ex, e) -> refuseTooLarge(ex, session));
   }
 
   private static void refuseTooLarge(HttpServerExchange exchange, EngineSession session) {
@@ -257,7 +271,9 @@ public final class EngineIoServer implements HttpHandler {
 
   private record Target(EngineSession session, HandshakeRequest request) {}
 
-  /** WebSockets that completed their HTTP handshake (Undertow's), framed by {@link WsConnection}. */
+  /**
+   * WebSockets that completed their HTTP handshake (Undertow's), framed by {@link WsConnection}.
+   */
   private final class Upgrades implements HttpUpgradeListener {
     @Override
     public void handleUpgrade(StreamConnection connection, HttpServerExchange exchange) {
@@ -266,7 +282,8 @@ public final class EngineIoServer implements HttpHandler {
         IoUtils.safeClose(connection);
         return;
       }
-      WsConnection ws = WsConnection.over(connection, options.maxPayload(), options.maxBufferedBytes());
+      WsConnection ws =
+          WsConnection.over(connection, options.maxPayload(), options.maxBufferedBytes());
       if (target.session() != null) {
         target.session().attachProbe(ws);
         return;
@@ -286,11 +303,15 @@ public final class EngineIoServer implements HttpHandler {
 
   private static HandshakeRequest handshakeRequest(HttpServerExchange exchange) {
     Map<String, String> query = new HashMap<>(4);
-    exchange.getQueryParameters().forEach((name, values) -> {
-      if (!ENGINE_PARAMETERS.contains(name)) { // Engine.IO's own are no use to the application
-        query.put(name, values.getFirst());
-      }
-    });
+    exchange
+        .getQueryParameters()
+        .forEach(
+            (name, values) -> {
+              if (!ENGINE_PARAMETERS.contains(
+                  name)) { // Engine.IO's own are no use to the application
+                query.put(name, values.getFirst());
+              }
+            });
     Map<String, String> headers = new HashMap<>(4);
     for (String name : HandshakeRequest.KEPT_HEADERS) {
       String value = exchange.getRequestHeaders().getFirst(name);
@@ -299,11 +320,14 @@ public final class EngineIoServer implements HttpHandler {
       }
     }
     String address =
-        exchange.getSourceAddress() == null ? null : exchange.getSourceAddress().getAddress().getHostAddress();
+        exchange.getSourceAddress() == null
+            ? null
+            : exchange.getSourceAddress().getAddress().getHostAddress();
     return new HandshakeRequest(Map.copyOf(query), Map.copyOf(headers), address);
   }
 
-  private static final Set<String> ENGINE_PARAMETERS = Set.of("EIO", "transport", "sid", "t", "b64");
+  private static final Set<String> ENGINE_PARAMETERS =
+      Set.of("EIO", "transport", "sid", "t", "b64");
 
   private static String first(Map<String, Deque<String>> query, String name) {
     Deque<String> values = query.get(name);

@@ -13,7 +13,11 @@ import java.time.Duration;
  *     treated as gone (it stopped reading)
  */
 public record EngineOptions(
-    Duration pingInterval, Duration pingTimeout, int maxPayload, Duration upgradeTimeout, long maxBufferedBytes) {
+    Duration pingInterval,
+    Duration pingTimeout,
+    int maxPayload,
+    Duration upgradeTimeout,
+    long maxBufferedBytes) {
 
   /** Default of {@code maxBufferedBytes}: room for a full backlog page of the longest messages. */
   public static final long DEFAULT_MAX_BUFFERED_BYTES = 16L * 1024 * 1024;
@@ -21,7 +25,11 @@ public record EngineOptions(
   /** socket.io's defaults: ping every 25 s, 20 s to answer, 1 MB payloads, 10 s to upgrade. */
   public static EngineOptions defaults() {
     return new EngineOptions(
-        Duration.ofMillis(25_000), Duration.ofMillis(20_000), 1_000_000, Duration.ofSeconds(10), DEFAULT_MAX_BUFFERED_BYTES);
+        Duration.ofMillis(25_000),
+        Duration.ofMillis(20_000),
+        1_000_000,
+        Duration.ofSeconds(10),
+        DEFAULT_MAX_BUFFERED_BYTES);
   }
 
   public EngineOptions withPing(Duration interval, Duration timeout) {

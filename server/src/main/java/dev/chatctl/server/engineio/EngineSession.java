@@ -1,8 +1,8 @@
 package dev.chatctl.server.engineio;
 
-import dev.chatctl.server.http.HandshakeRequest;
 import dev.chatctl.protocol.engineio.EngineCodec;
 import dev.chatctl.protocol.engineio.EnginePacket;
+import dev.chatctl.server.http.HandshakeRequest;
 import io.undertow.server.HttpServerExchange;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -14,11 +14,11 @@ import org.xnio.XnioIoThread;
  * receives, and how it closes. Its transport is a {@link PollingTransport}, possibly upgraded by a
  * {@link WebSocketUpgrade}, or a {@link WsConnection}.
  *
- * <p>Threads: {@link #send} may be called from any thread and never blocks; it queues the frame
- * on the WebSocket (whose I/O thread writes it) or buffers the packet for the next poll. Packets
- * from the client arrive on I/O threads, one at a time per transport. State changes are guarded by
- * this object's monitor (shared by its transport objects), which is never held while calling the
- * {@link Handler}.
+ * <p>Threads: {@link #send} may be called from any thread and never blocks; it queues the frame on
+ * the WebSocket (whose I/O thread writes it) or buffers the packet for the next poll. Packets from
+ * the client arrive on I/O threads, one at a time per transport. State changes are guarded by this
+ * object's monitor (shared by its transport objects), which is never held while calling the {@link
+ * Handler}.
  */
 public final class EngineSession {
 
@@ -36,7 +36,13 @@ public final class EngineSession {
    * Where a session is. UPGRADED: a WebSocket is the transport (also for a session opened over
    * one). CLOSING: closed for the application; the transport still delivers what was sent before.
    */
-  enum Phase { OPEN, UPGRADING, UPGRADED, CLOSING, CLOSED }
+  enum Phase {
+    OPEN,
+    UPGRADING,
+    UPGRADED,
+    CLOSING,
+    CLOSED
+  }
 
   /** How long a poll may still arrive after the client closed a polling session. */
   private static final long CLIENT_CLOSE_GRACE_MILLIS = 100;
@@ -47,6 +53,7 @@ public final class EngineSession {
   private final XnioIoThread timerThread;
   private final Heartbeat heartbeat;
   private Handler handler;
+
   /** The WebSocket, once it is the transport; written without the monitor. */
   private volatile WsConnection socket;
 
@@ -59,14 +66,19 @@ public final class EngineSession {
 
   /** A session over long-polling, or over {@code ws} when it is not null. */
   EngineSession(
-      EngineIoServer server, String sid, HandshakeRequest request, XnioIoThread timerThread, WsConnection ws) {
+      EngineIoServer server,
+      String sid,
+      HandshakeRequest request,
+      XnioIoThread timerThread,
+      WsConnection ws) {
     this.server = server;
     this.sid = sid;
     this.request = request;
     this.timerThread = timerThread;
     this.heartbeat = new Heartbeat(server.options());
     this.socket = ws;
-    this.polling = ws == null ? new PollingTransport(this, server.options().maxBufferedBytes()) : null;
+    this.polling =
+        ws == null ? new PollingTransport(this, server.options().maxBufferedBytes()) : null;
   }
 
   public String sid() {
@@ -108,8 +120,8 @@ public final class EngineSession {
   }
 
   /**
-   * Sends a text MESSAGE followed by binary MESSAGEs (a Socket.IO packet with attachments), with
-   * no other packet of this session between them.
+   * Sends a text MESSAGE followed by binary MESSAGEs (a Socket.IO packet with attachments), with no
+   * other packet of this session between them.
    */
   public void send(String text, List<byte[]> binaries) {
     sendFrames(EnginePacket.Type.MESSAGE.digit + text, binaries);
@@ -249,7 +261,10 @@ public final class EngineSession {
       }
       case PONG -> heartbeat.pong(System.nanoTime());
       case CLOSE -> close(CloseReason.TRANSPORT_CLOSE);
-      case PING -> sendFrames(EngineCodec.encodeText(EnginePacket.of(EnginePacket.Type.PONG, packet.text())), List.of());
+      case PING ->
+          sendFrames(
+              EngineCodec.encodeText(EnginePacket.of(EnginePacket.Type.PONG, packet.text())),
+              List.of());
       case OPEN, UPGRADE, NOOP -> {}
     }
   }
@@ -305,7 +320,8 @@ public final class EngineSession {
       if (ws != null) {
         finishClose();
       } else if (reason == CloseReason.TRANSPORT_CLOSE) {
-        // a poll sent alongside the client's CLOSE may still come, and gets a NOOP (as in engine.io)
+        // a poll sent alongside the client's CLOSE may still come, and gets a NOOP (as in
+        // engine.io)
         closeTimer = schedule(this::finishClose, CLIENT_CLOSE_GRACE_MILLIS);
         polling.close(EnginePacket.Type.NOOP.digit, true);
       } else {

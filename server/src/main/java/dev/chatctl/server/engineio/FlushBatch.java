@@ -7,8 +7,8 @@ import java.util.Map;
 import org.xnio.XnioIoThread;
 
 /**
- * Gathers the WebSocket flushes that a run of sends causes on a thread that is not an I/O thread
- * (a broadcast, the store's answers to a batch): one task per I/O thread instead of one per
+ * Gathers the WebSocket flushes that a run of sends causes on a thread that is not an I/O thread (a
+ * broadcast, the store's answers to a batch): one task per I/O thread instead of one per
  * connection, and the frames a connection got meanwhile written together. Order per connection is
  * unchanged; only the writing waits for the end of the run (or for a chunk of connections).
  */

@@ -9,14 +9,20 @@ package dev.chatctl.server.engineio;
 final class Heartbeat {
 
   /** What a tick asks the session to do. */
-  enum Step { WAIT, PING, TIMED_OUT }
+  enum Step {
+    WAIT,
+    PING,
+    TIMED_OUT
+  }
 
   private final long intervalNanos;
   private final long timeoutNanos;
   private long pingDue;
   private boolean awaitingPong;
+
   /** The application holds back reading the client; and whether it did since the last tick. */
   private boolean readingPaused;
+
   private boolean pausedSinceTick;
 
   Heartbeat(EngineOptions options) {

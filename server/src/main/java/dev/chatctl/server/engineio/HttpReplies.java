@@ -43,7 +43,8 @@ final class HttpReplies {
     respond(exchange, status, JSON, Json.write(body));
   }
 
-  private static void write(HttpServerExchange exchange, int status, String contentType, String body) {
+  private static void write(
+      HttpServerExchange exchange, int status, String contentType, String body) {
     if (exchange.isResponseStarted()) {
       return;
     }

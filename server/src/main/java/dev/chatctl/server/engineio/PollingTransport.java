@@ -13,14 +13,14 @@ import java.util.List;
  * the packets waiting for a poll, the GET waiting for packets, and the POSTs that carry the
  * client's packets.
  *
- * <p>A close ends with one packet alone in the last poll's answer: CLOSE after a server close,
- * NOOP after the client's. Packets sent before the close travel in the answers before it, so
- * engine.io-client hands them to the application before it learns of the close (it acts on a
- * CLOSE at once, but on messages a tick later).
+ * <p>A close ends with one packet alone in the last poll's answer: CLOSE after a server close, NOOP
+ * after the client's. Packets sent before the close travel in the answers before it, so
+ * engine.io-client hands them to the application before it learns of the close (it acts on a CLOSE
+ * at once, but on messages a tick later).
  *
  * <p>What waits for a poll is bounded like a WebSocket's write queue: a client that stops polling
- * while more than {@code maxBufferedBytes} is sent to it loses the buffer and its session (the
- * next poll, if one comes, gets CLOSE), instead of holding it until its ping timeout.
+ * while more than {@code maxBufferedBytes} is sent to it loses the buffer and its session (the next
+ * poll, if one comes, gets CLOSE), instead of holding it until its ping timeout.
  *
  * <p>Guarded by the session's monitor: every method is called holding it, except {@link #onPoll}
  * and {@link #onPost}, which take it.
@@ -143,7 +143,10 @@ final class PollingTransport {
     }
   }
 
-  /** Hands what is buffered to the WebSocket that becomes the transport; a poll racing it is refused. */
+  /**
+   * Hands what is buffered to the WebSocket that becomes the transport; a poll racing it is
+   * refused.
+   */
   void moveTo(WsConnection ws) {
     if (poll != null) {
       // a client polls no more once it sends UPGRADE: this poll raced it

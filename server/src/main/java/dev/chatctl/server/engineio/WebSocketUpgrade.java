@@ -4,20 +4,21 @@ import dev.chatctl.protocol.engineio.EnginePacket;
 import org.xnio.XnioExecutor;
 
 /**
- * An upgrade of a polling session to WebSocket in progress (engine.io's probe): the client's
- * {@code 2probe} is answered {@code 3probe}, a poll waiting meanwhile ends with a NOOP soon so the
- * client can pause polling, and the client's UPGRADE ({@code 5}) makes the WebSocket the
- * session's transport. Abandoned when the probe closes or {@code upgradeTimeout} passes first.
+ * An upgrade of a polling session to WebSocket in progress (engine.io's probe): the client's {@code
+ * 2probe} is answered {@code 3probe}, a poll waiting meanwhile ends with a NOOP soon so the client
+ * can pause polling, and the client's UPGRADE ({@code 5}) makes the WebSocket the session's
+ * transport. Abandoned when the probe closes or {@code upgradeTimeout} passes first.
  *
- * <p>A server close does not end the probe: a client that paused polling for the upgrade can
- * only learn of the close on it, so its UPGRADE still goes through (the WebSocket then carries
- * what was sent before the close, and closes).
+ * <p>A server close does not end the probe: a client that paused polling for the upgrade can only
+ * learn of the close on it, so its UPGRADE still goes through (the WebSocket then carries what was
+ * sent before the close, and closes).
  *
  * <p>Guarded by the session's monitor, except the listener methods, which take it.
  */
 final class WebSocketUpgrade implements WsConnection.Listener {
   /** How long a poll made during an upgrade is held before a NOOP ends it. */
   private static final long POLL_NOOP_MILLIS = 20;
+
   private static final String PROBE = "probe";
 
   private final EngineSession session;

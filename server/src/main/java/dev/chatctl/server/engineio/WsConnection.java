@@ -13,16 +13,16 @@ import org.xnio.conduits.ConduitStreamSinkChannel;
 import org.xnio.conduits.ConduitStreamSourceChannel;
 
 /**
- * One server-side WebSocket (RFC 6455) on a connection that Undertow upgraded: its write queue
- * and the close handshake; the frames it receives are read by a {@link WsFrameReader}. Undertow's
- * own WebSocketChannel costs several kilobytes and a task per frame sent; a chat server holds tens
- * of thousands of mostly idle sockets and sends one presence change to all of them.
+ * One server-side WebSocket (RFC 6455) on a connection that Undertow upgraded: its write queue and
+ * the close handshake; the frames it receives are read by a {@link WsFrameReader}. Undertow's own
+ * WebSocketChannel costs several kilobytes and a task per frame sent; a chat server holds tens of
+ * thousands of mostly idle sockets and sends one presence change to all of them.
  *
  * <p>Reading happens on the connection's I/O thread, into a buffer shared by that thread; the
  * reader keeps only the bytes of an incomplete message. Writing may be called from any thread:
  * frames (byte arrays, shared between sockets for a broadcast) are queued, and the I/O thread
- * writes everything queued in as few system calls as it can. A socket whose queue grows past
- * {@code maxBufferedBytes} (a client that stopped reading) is dropped.
+ * writes everything queued in as few system calls as it can. A socket whose queue grows past {@code
+ * maxBufferedBytes} (a client that stopped reading) is dropped.
  */
 public final class WsConnection {
 
@@ -81,7 +81,8 @@ public final class WsConnection {
   }
 
   /** Takes over an upgraded connection; frames flow once {@link #start} is called. */
-  public static WsConnection over(StreamConnection connection, int maxMessage, long maxBufferedBytes) {
+  public static WsConnection over(
+      StreamConnection connection, int maxMessage, long maxBufferedBytes) {
     try {
       connection.setOption(Options.TCP_NODELAY, true); // frames are small and latency matters
     } catch (IOException e) {
@@ -174,13 +175,16 @@ public final class WsConnection {
    */
   public void pauseReading(boolean paused) {
     readPaused = paused;
-    connection.getIoThread().execute(() -> {
-      if (readPaused) {
-        source.suspendReads();
-      } else {
-        source.resumeReads();
-      }
-    });
+    connection
+        .getIoThread()
+        .execute(
+            () -> {
+              if (readPaused) {
+                source.suspendReads();
+              } else {
+                source.resumeReads();
+              }
+            });
   }
 
   private void onReadable() {
@@ -235,8 +239,8 @@ public final class WsConnection {
   }
 
   /**
-   * Closes with a close frame after what is queued; the connection ends when the peer answers,
-   * or after a grace period.
+   * Closes with a close frame after what is queued; the connection ends when the peer answers, or
+   * after a grace period.
    */
   public void close(CloseCode code) {
     close(code.code);

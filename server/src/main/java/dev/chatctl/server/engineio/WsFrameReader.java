@@ -10,13 +10,13 @@ import java.util.Arrays;
 /**
  * Reads the frames a client sends on one WebSocket (RFC 6455 section 5): masking, the three length
  * encodings, fragmented messages with control frames in between, UTF-8 of text messages and close
- * reasons, close codes. Whatever breaks the RFC ends the reading with a {@link
- * WsProtocolException} naming the close code to answer with.
+ * reasons, close codes. Whatever breaks the RFC ends the reading with a {@link WsProtocolException}
+ * naming the close code to answer with.
  *
  * <p>Bytes are taken as they come, from any buffer: a frame may be split anywhere. What is kept
  * between reads grows with the bytes actually received, never with a length the peer announces
- * (that is only checked against {@code maxMessage}), and nothing is kept between messages but
- * the few bytes of a split header. Not thread-safe: one connection's I/O thread.
+ * (that is only checked against {@code maxMessage}), and nothing is kept between messages but the
+ * few bytes of a split header. Not thread-safe: one connection's I/O thread.
  */
 final class WsFrameReader {
 
@@ -116,7 +116,8 @@ final class WsFrameReader {
       length = ByteBuffer.wrap(head, 2, 8).getLong();
       at = 10;
       if (length < 0) {
-        throw new WsProtocolException(CloseCode.PROTOCOL_ERROR, "64-bit length with its top bit set");
+        throw new WsProtocolException(
+            CloseCode.PROTOCOL_ERROR, "64-bit length with its top bit set");
       }
     } else {
       length = b1;
@@ -139,14 +140,19 @@ final class WsFrameReader {
     fin = (b0 & 0x80) != 0;
     opcode = b0 & 0x0F;
     if ((b0 & 0x70) != 0) {
-      throw new WsProtocolException(CloseCode.PROTOCOL_ERROR, "reserved bits set, no extension agreed");
+      throw new WsProtocolException(
+          CloseCode.PROTOCOL_ERROR, "reserved bits set, no extension agreed");
     }
     if ((b1 & 0x80) == 0) {
       throw new WsProtocolException(CloseCode.PROTOCOL_ERROR, "an unmasked client frame");
     }
     boolean known =
-        opcode == CONTINUATION || opcode == WsFrames.TEXT || opcode == WsFrames.BINARY
-            || opcode == WsFrames.CLOSE || opcode == WsFrames.PING || opcode == WsFrames.PONG;
+        opcode == CONTINUATION
+            || opcode == WsFrames.TEXT
+            || opcode == WsFrames.BINARY
+            || opcode == WsFrames.CLOSE
+            || opcode == WsFrames.PING
+            || opcode == WsFrames.PONG;
     if (!known) {
       throw new WsProtocolException(CloseCode.PROTOCOL_ERROR, "unknown opcode " + opcode);
     }
@@ -167,7 +173,8 @@ final class WsFrameReader {
         throw new WsProtocolException(CloseCode.PROTOCOL_ERROR, "a continuation of nothing");
       }
       if (opcode != CONTINUATION && messageOpcode >= 0) {
-        throw new WsProtocolException(CloseCode.PROTOCOL_ERROR, "a new message inside a fragmented one");
+        throw new WsProtocolException(
+            CloseCode.PROTOCOL_ERROR, "a new message inside a fragmented one");
       }
       if (messageLength + length > maxMessage) {
         throw new WsProtocolException(CloseCode.TOO_BIG, "message over " + maxMessage + " bytes");
@@ -206,15 +213,19 @@ final class WsFrameReader {
   }
 
   /**
-   * The message buffer with room for {@code n} more bytes: grown by doubling, up to what the
-   * frame still announces, so a lying length costs nothing until its bytes arrive.
+   * The message buffer with room for {@code n} more bytes: grown by doubling, up to what the frame
+   * still announces, so a lying length costs nothing until its bytes arrive.
    */
   private byte[] room(int n, int frameRest) {
     int need = messageLength + n;
     if (message == null || message.length < need) {
       int capacity = message == null ? 0 : message.length;
-      int grown = (int) Math.min((long) messageLength + frameRest, Math.max(MIN_GROWTH, 2L * capacity));
-      message = message == null ? new byte[Math.max(need, grown)] : Arrays.copyOf(message, Math.max(need, grown));
+      int grown =
+          (int) Math.min((long) messageLength + frameRest, Math.max(MIN_GROWTH, 2L * capacity));
+      message =
+          message == null
+              ? new byte[Math.max(need, grown)]
+              : Arrays.copyOf(message, Math.max(need, grown));
     }
     return message;
   }
@@ -230,7 +241,10 @@ final class WsFrameReader {
     if (!fin) {
       return;
     }
-    byte[] whole = message == null ? new byte[0] : message.length == messageLength ? message : Arrays.copyOf(message, messageLength);
+    byte[] whole =
+        message == null
+            ? new byte[0]
+            : message.length == messageLength ? message : Arrays.copyOf(message, messageLength);
     int kind = messageOpcode;
     message = null;
     messageLength = 0;
@@ -266,7 +280,10 @@ final class WsFrameReader {
 
   private static String utf8(byte[] bytes, int from) throws WsProtocolException {
     try {
-      return UTF8.get().reset().decode(ByteBuffer.wrap(bytes, from, bytes.length - from)).toString();
+      return UTF8.get()
+          .reset()
+          .decode(ByteBuffer.wrap(bytes, from, bytes.length - from))
+          .toString();
     } catch (CharacterCodingException e) {
       throw new WsProtocolException(CloseCode.INVALID_DATA, "invalid UTF-8");
     }

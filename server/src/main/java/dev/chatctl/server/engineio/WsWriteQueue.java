@@ -5,8 +5,8 @@ import java.util.ArrayDeque;
 
 /**
  * The frames waiting to be written to one WebSocket, with the offset into the first one that a
- * short write left. Holds nothing while empty (an idle socket costs no queue). Not thread-safe:
- * its {@link WsConnection} guards it with its monitor.
+ * short write left. Holds nothing while empty (an idle socket costs no queue). Not thread-safe: its
+ * {@link WsConnection} guards it with its monitor.
  */
 final class WsWriteQueue {
   private ArrayDeque<byte[]> frames;

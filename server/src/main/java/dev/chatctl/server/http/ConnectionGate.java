@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Counts the open connections, in total and per client address, and says whether one more may
- * be opened. A connection is counted until it is found closed: close listeners cannot be relied
- * on here (a WebSocket upgrade replaces the connection's close listener), so closed connections
- * are swept out by {@link #sweep} (periodically, and whenever a cap is reached, before anything
- * is refused).
+ * Counts the open connections, in total and per client address, and says whether one more may be
+ * opened. A connection is counted until it is found closed: close listeners cannot be relied on
+ * here (a WebSocket upgrade replaces the connection's close listener), so closed connections are
+ * swept out by {@link #sweep} (periodically, and whenever a cap is reached, before anything is
+ * refused).
  */
 final class ConnectionGate {
 

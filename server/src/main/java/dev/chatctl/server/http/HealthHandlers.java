@@ -20,10 +20,15 @@ public final class HealthHandlers {
   public static HttpHandler ready(BooleanSupplier databaseAnswers) {
     return exchange -> {
       if (exchange.isInIoThread()) {
-        exchange.dispatch(exchange.getConnection().getWorker(), () -> {
-          boolean up = databaseAnswers.getAsBoolean();
-          json(exchange, up ? 200 : 503, up ? "{\"status\":\"ready\"}" : "{\"status\":\"unavailable\"}");
-        });
+        exchange.dispatch(
+            exchange.getConnection().getWorker(),
+            () -> {
+              boolean up = databaseAnswers.getAsBoolean();
+              json(
+                  exchange,
+                  up ? 200 : 503,
+                  up ? "{\"status\":\"ready\"}" : "{\"status\":\"unavailable\"}");
+            });
       }
     };
   }
@@ -31,7 +36,9 @@ public final class HealthHandlers {
   /** The Prometheus text format. */
   public static HttpHandler metrics(PrometheusMeterRegistry registry) {
     return exchange -> {
-      exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+      exchange
+          .getResponseHeaders()
+          .put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
       exchange.getResponseSender().send(registry.scrape(), StandardCharsets.UTF_8);
     };
   }

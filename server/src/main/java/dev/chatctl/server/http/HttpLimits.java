@@ -7,20 +7,20 @@ import java.time.Duration;
 
 /**
  * How long an HTTP connection may take over a request and how many may be open: what keeps
- * slowloris-style and idle connections from holding the server's sockets and file descriptors.
- * None of these apply to an upgraded WebSocket or to a long-poll GET that is waiting for its
- * answer (both are past their headers and have no body); Engine.IO's heartbeat ends those.
+ * slowloris-style and idle connections from holding the server's sockets and file descriptors. None
+ * of these apply to an upgraded WebSocket or to a long-poll GET that is waiting for its answer
+ * (both are past their headers and have no body); Engine.IO's heartbeat ends those.
  *
- * @param headersTimeout how long a request may take from its first byte to the end of its
- *     headers (Node's {@code headersTimeout}: 60 s)
- * @param idleTimeout how long a connection may stay open without a request: before its first
- *     one, and between keep-alive requests (Node's {@code keepAliveTimeout}: 5 s)
- * @param requestTimeout how long a request's body may take to arrive once its headers have
- *     (Node's {@code requestTimeout}, counted from the first byte: 300 s)
+ * @param headersTimeout how long a request may take from its first byte to the end of its headers
+ *     (Node's {@code headersTimeout}: 60 s)
+ * @param idleTimeout how long a connection may stay open without a request: before its first one,
+ *     and between keep-alive requests (Node's {@code keepAliveTimeout}: 5 s)
+ * @param requestTimeout how long a request's body may take to arrive once its headers have (Node's
+ *     {@code requestTimeout}, counted from the first byte: 300 s)
  * @param maxConnections open connections at most; more are refused
  * @param maxConnectionsPerIp open connections from one client address at most (0: no limit);
- *     loopback clients (a reverse proxy on the same host, local tools) are counted only when
- *     {@code limitLoopback}
+ *     loopback clients (a reverse proxy on the same host, local tools) are counted only when {@code
+ *     limitLoopback}
  * @param limitLoopback whether the per-address cap applies to loopback clients too
  */
 public record HttpLimits(
@@ -38,9 +38,9 @@ public record HttpLimits(
   public static final Duration DEFAULT_HEADERS_TIMEOUT = Duration.ofSeconds(30);
 
   /**
-   * Longer than Node's 5 s keep-alive, so that a polling client's POST connection is reused
-   * between messages, and short enough that a connection that never sends anything goes in half
-   * a minute (Node: 60 s).
+   * Longer than Node's 5 s keep-alive, so that a polling client's POST connection is reused between
+   * messages, and short enough that a connection that never sends anything goes in half a minute
+   * (Node: 60 s).
    */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -64,8 +64,8 @@ public record HttpLimits(
   }
 
   /**
-   * 90% of this process's open-file limit (the rest is for the database, logs, jars and the
-   * I/O threads' selectors), so a flood of connections is refused before {@code accept} fails.
+   * 90% of this process's open-file limit (the rest is for the database, logs, jars and the I/O
+   * threads' selectors), so a flood of connections is refused before {@code accept} fails.
    */
   public static int defaultMaxConnections() {
     long limit = openFileLimit();
@@ -86,6 +86,7 @@ public record HttpLimits(
   }
 
   public HttpLimits withTimeouts(Duration headers, Duration idle, Duration request) {
-    return new HttpLimits(headers, idle, request, maxConnections, maxConnectionsPerIp, limitLoopback);
+    return new HttpLimits(
+        headers, idle, request, maxConnections, maxConnectionsPerIp, limitLoopback);
   }
 }

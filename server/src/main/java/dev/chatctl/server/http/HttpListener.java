@@ -28,26 +28,30 @@ import org.xnio.XnioWorker;
 import org.xnio.channels.AcceptingChannel;
 
 /**
- * The HTTP/1.1 listener under chatctl's handlers: Undertow's protocol on an XNIO worker, set up
- * as {@link Undertow#start} does, plus the connection hygiene its builder has no place for
- * ({@link HttpLimits}). Each accepted connection passes a {@link ConnectionGate}; one over a cap
- * gets a 503 and is closed at once, so a flood is refused well before file descriptors run out.
- * Headers get {@code headersTimeout} (Undertow's request parse timeout), a connection without a
- * request {@code idleTimeout}, a request body {@code requestTimeout} ({@link RequestDeadline}).
- * An accept that fails (EMFILE) is retried by XNIO after a back-off, so accepting resumes by
- * itself once descriptors are free.
+ * The HTTP/1.1 listener under chatctl's handlers: Undertow's protocol on an XNIO worker, set up as
+ * {@link Undertow#start} does, plus the connection hygiene its builder has no place for ({@link
+ * HttpLimits}). Each accepted connection passes a {@link ConnectionGate}; one over a cap gets a 503
+ * and is closed at once, so a flood is refused well before file descriptors run out. Headers get
+ * {@code headersTimeout} (Undertow's request parse timeout), a connection without a request {@code
+ * idleTimeout}, a request body {@code requestTimeout} ({@link RequestDeadline}). An accept that
+ * fails (EMFILE) is retried by XNIO after a back-off, so accepting resumes by itself once
+ * descriptors are free.
  */
 public final class HttpListener implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpListener.class);
 
   /** Undertow's own choice for heaps of 128 MB and more: a 16 KB write fits in one buffer. */
   private static final int BUFFER_SIZE = 16 * 1024 - 20;
+
   private static final long SWEEP_MILLIS = 1_000;
   private static final long REFUSAL_WARNING_NANOS = TimeUnit.SECONDS.toNanos(60);
   private static final String REFUSAL_BODY = "{\"error\":\"too many connections\"}";
   private static final byte[] REFUSAL =
       ("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: application/json\r\n"
-              + "Content-Length: " + REFUSAL_BODY.length() + "\r\n\r\n" + REFUSAL_BODY)
+              + "Content-Length: "
+              + REFUSAL_BODY.length()
+              + "\r\n\r\n"
+              + REFUSAL_BODY)
           .getBytes(StandardCharsets.US_ASCII);
 
   private final HttpLimits limits;
@@ -59,14 +63,18 @@ public final class HttpListener implements AutoCloseable {
   private final AtomicLong refused = new AtomicLong();
   private volatile long lastRefusalWarning = System.nanoTime() - REFUSAL_WARNING_NANOS;
 
-  private HttpListener(String host, int port, HttpLimits limits, int workerThreads, HttpHandler handler) throws IOException {
+  private HttpListener(
+      String host, int port, HttpLimits limits, int workerThreads, HttpHandler handler)
+      throws IOException {
     this.limits = limits;
     this.gate = new ConnectionGate(limits);
     Xnio xnio = Xnio.getInstance(Undertow.class.getClassLoader());
     this.worker =
         xnio.createWorker(
             OptionMap.builder()
-                .set(Options.WORKER_IO_THREADS, Math.max(Runtime.getRuntime().availableProcessors(), 2))
+                .set(
+                    Options.WORKER_IO_THREADS,
+                    Math.max(Runtime.getRuntime().availableProcessors(), 2))
                 .set(Options.WORKER_TASK_CORE_THREADS, workerThreads)
                 .set(Options.WORKER_TASK_MAX_THREADS, workerThreads)
                 .set(Options.TCP_NODELAY, true)
@@ -79,7 +87,9 @@ public final class HttpListener implements AutoCloseable {
               .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) limits.headersTimeout().toMillis())
               .set(UndertowOptions.NO_REQUEST_TIMEOUT, (int) limits.idleTimeout().toMillis())
               .getMap();
-      this.protocol = new HttpOpenListener(new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4), protocolOptions);
+      this.protocol =
+          new HttpOpenListener(
+              new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4), protocolOptions);
       protocol.setRootHandler(new RequestDeadline(limits.requestTimeout(), handler));
       OptionMap socketOptions =
           OptionMap.builder()
@@ -92,8 +102,11 @@ public final class HttpListener implements AutoCloseable {
               .getMap();
       this.server =
           worker.createStreamConnectionServer(
-              new InetSocketAddress(InetAddress.getByName(host), port), this::accept, socketOptions);
-      this.sweeper = worker.getIoThread().executeAtInterval(gate::sweep, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+              new InetSocketAddress(InetAddress.getByName(host), port),
+              this::accept,
+              socketOptions);
+      this.sweeper =
+          worker.getIoThread().executeAtInterval(gate::sweep, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
       server.resumeAccepts();
     } catch (IOException | RuntimeException e) {
       worker.shutdownNow();
@@ -110,8 +123,12 @@ public final class HttpListener implements AutoCloseable {
         limits.requestTimeout().toSeconds());
   }
 
-  /** Listens on {@code host:port} (0: a free port); a port in use is an {@link UncheckedIOException}. */
-  public static HttpListener start(String host, int port, HttpLimits limits, int workerThreads, HttpHandler handler) {
+  /**
+   * Listens on {@code host:port} (0: a free port); a port in use is an {@link
+   * UncheckedIOException}.
+   */
+  public static HttpListener start(
+      String host, int port, HttpLimits limits, int workerThreads, HttpHandler handler) {
     try {
       return new HttpListener(host, port, limits, workerThreads, handler);
     } catch (IOException e) {
@@ -165,7 +182,8 @@ public final class HttpListener implements AutoCloseable {
   }
 
   /** One non-blocking write of a 503 (a fresh socket's send buffer takes it), then close. */
-  private void refuse(StreamConnection connection, InetSocketAddress peer, ConnectionGate.Verdict verdict) {
+  private void refuse(
+      StreamConnection connection, InetSocketAddress peer, ConnectionGate.Verdict verdict) {
     refused.incrementAndGet();
     try {
       connection.getSinkChannel().write(ByteBuffer.wrap(REFUSAL));
@@ -178,7 +196,10 @@ public final class HttpListener implements AutoCloseable {
     String why =
         verdict == ConnectionGate.Verdict.TOO_MANY
             ? limits.maxConnections() + " connections open (MAX_CONNECTIONS)"
-            : limits.maxConnectionsPerIp() + " connections open from " + peer.getAddress().getHostAddress() + " (MAX_CONNECTIONS_PER_IP)";
+            : limits.maxConnectionsPerIp()
+                + " connections open from "
+                + peer.getAddress().getHostAddress()
+                + " (MAX_CONNECTIONS_PER_IP)";
     log.debug("refused a connection from {}: {}", peer, why);
     long now = System.nanoTime();
     if (now - lastRefusalWarning >= REFUSAL_WARNING_NANOS) {

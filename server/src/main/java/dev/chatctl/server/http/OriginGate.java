@@ -10,16 +10,18 @@ import java.util.Set;
 
 /**
  * Browser origins in front of {@code /socket.io/} (PROTOCOL.md, HTTP): an allowed origin is echoed
- * with credentials, and preflights are answered; a request, preflight or WebSocket upgrade from
- * any other origin gets 403 and no {@code Access-Control-Allow-*} header. Requests without an
- * Origin (non-browser clients) always pass. An empty allow-list allows every origin.
+ * with credentials, and preflights are answered; a request, preflight or WebSocket upgrade from any
+ * other origin gets 403 and no {@code Access-Control-Allow-*} header. Requests without an Origin
+ * (non-browser clients) always pass. An empty allow-list allows every origin.
  */
 public final class OriginGate implements HttpHandler {
   private static final HttpString ALLOW_ORIGIN = new HttpString("Access-Control-Allow-Origin");
-  private static final HttpString ALLOW_CREDENTIALS = new HttpString("Access-Control-Allow-Credentials");
+  private static final HttpString ALLOW_CREDENTIALS =
+      new HttpString("Access-Control-Allow-Credentials");
   private static final HttpString ALLOW_METHODS = new HttpString("Access-Control-Allow-Methods");
   private static final HttpString ALLOW_HEADERS = new HttpString("Access-Control-Allow-Headers");
-  private static final HttpString REQUEST_HEADERS = new HttpString("Access-Control-Request-Headers");
+  private static final HttpString REQUEST_HEADERS =
+      new HttpString("Access-Control-Request-Headers");
 
   private final Set<String> allowed;
   private final HttpHandler next;
@@ -39,7 +41,9 @@ public final class OriginGate implements HttpHandler {
     if (!allows(origin)) {
       exchange.setStatusCode(403);
       exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-      exchange.getResponseSender().send("{\"code\":4,\"message\":\"Forbidden\"}", StandardCharsets.UTF_8);
+      exchange
+          .getResponseSender()
+          .send("{\"code\":4,\"message\":\"Forbidden\"}", StandardCharsets.UTF_8);
       return;
     }
     if (origin != null) {

@@ -10,10 +10,9 @@ import org.xnio.IoUtils;
 import org.xnio.XnioExecutor;
 
 /**
- * Closes the connection of a request whose body has not fully arrived within {@code
- * requestTimeout} of its headers (a client trickling a POST body a byte at a time). Requests
- * without a body (every GET: long-polls, WebSocket upgrades) are complete once their headers are
- * read, and get no timer.
+ * Closes the connection of a request whose body has not fully arrived within {@code requestTimeout}
+ * of its headers (a client trickling a POST body a byte at a time). Requests without a body (every
+ * GET: long-polls, WebSocket upgrades) are complete once their headers are read, and get no timer.
  */
 final class RequestDeadline implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(RequestDeadline.class);
@@ -30,18 +29,23 @@ final class RequestDeadline implements HttpHandler {
   public void handleRequest(HttpServerExchange exchange) throws Exception {
     if (!exchange.isRequestComplete()) {
       XnioExecutor.Key timer =
-          exchange.getIoThread().executeAfter(() -> expire(exchange), timeoutMillis, TimeUnit.MILLISECONDS);
-      exchange.addExchangeCompleteListener((ex, nextListener) -> {
-        timer.remove();
-        nextListener.proceed();
-      });
+          exchange
+              .getIoThread()
+              .executeAfter(() -> expire(exchange), timeoutMillis, TimeUnit.MILLISECONDS);
+      exchange.addExchangeCompleteListener(
+          (ex, nextListener) -> {
+            timer.remove();
+            nextListener.proceed();
+          });
     }
     next.handleRequest(exchange);
   }
 
   private static void expire(HttpServerExchange exchange) {
     if (!exchange.isRequestComplete()) {
-      log.debug("closing the connection from {}: its request body did not arrive in time", exchange.getSourceAddress());
+      log.debug(
+          "closing the connection from {}: its request body did not arrive in time",
+          exchange.getSourceAddress());
       IoUtils.safeClose(exchange.getConnection());
     }
   }

@@ -28,7 +28,9 @@ public record Broadcast(Adapter adapter, String userId, Socket except, Predicate
     return socket != except && socket.connected() && (when == null || when.test(socket));
   }
 
-  /** Emits an event whose arguments are JSON text; returns how many sockets here it was written to. */
+  /**
+   * Emits an event whose arguments are JSON text; returns how many sockets here it was written to.
+   */
   public int emit(String event, String... jsonArgs) {
     return adapter.emit(this, event, jsonArgs);
   }

@@ -88,23 +88,25 @@ public final class LocalAdapter implements Adapter {
 
   @Override
   public int emit(Broadcast target, String event, String... jsonArgs) {
-    Collection<Socket> candidates = target.userId() == null ? sockets : users.getOrDefault(target.userId(), List.of());
+    Collection<Socket> candidates =
+        target.userId() == null ? sockets : users.getOrDefault(target.userId(), List.of());
     if (candidates.isEmpty()) {
       return 0;
     }
     int[] written = {0};
-    batch(() -> {
-      SharedPacket packet = null; // encoded for the first socket that takes it, once
-      for (Socket socket : candidates) {
-        if (target.includes(socket)) {
-          if (packet == null) {
-            packet = new SharedPacket(SocketCodec.eventText(namespace, event, jsonArgs));
+    batch(
+        () -> {
+          SharedPacket packet = null; // encoded for the first socket that takes it, once
+          for (Socket socket : candidates) {
+            if (target.includes(socket)) {
+              if (packet == null) {
+                packet = new SharedPacket(SocketCodec.eventText(namespace, event, jsonArgs));
+              }
+              socket.sendShared(packet);
+              written[0]++;
+            }
           }
-          socket.sendShared(packet);
-          written[0]++;
-        }
-      }
-    });
+        });
     return written[0];
   }
 

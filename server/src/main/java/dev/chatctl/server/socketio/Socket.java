@@ -33,6 +33,7 @@ public final class Socket {
   private final Output output;
   private final Object state;
   private volatile boolean connected = true;
+
   /** Packets emitted while output is held (just after connecting); null otherwise. */
   private volatile List<Held> held;
 

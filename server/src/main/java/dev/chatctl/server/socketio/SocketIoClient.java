@@ -1,7 +1,5 @@
 package dev.chatctl.server.socketio;
 
-import dev.chatctl.util.SerialExecutor;
-import dev.chatctl.util.RandomIds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.chatctl.protocol.Json;
@@ -9,6 +7,8 @@ import dev.chatctl.protocol.ProtocolException;
 import dev.chatctl.protocol.socketio.SocketCodec;
 import dev.chatctl.protocol.socketio.SocketPacket;
 import dev.chatctl.server.engineio.EngineSession;
+import dev.chatctl.util.RandomIds;
+import dev.chatctl.util.SerialExecutor;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,7 +31,8 @@ final class SocketIoClient implements EngineSession.Handler {
 
   private final SocketIoServer server;
   private final EngineSession session;
-  private final SerialExecutor serial = SerialExecutor.direct(e -> log.error("socket task failed", e));
+  private final SerialExecutor serial =
+      SerialExecutor.direct(e -> log.error("socket task failed", e));
   private final SocketCodec.Decoder decoder = new SocketCodec.Decoder();
   // touched only on the serial executor
   private final SocketSet sockets = new SocketSet();
@@ -42,7 +43,9 @@ final class SocketIoClient implements EngineSession.Handler {
   SocketIoClient(SocketIoServer server, EngineSession session) {
     this.server = server;
     this.session = session;
-    connectTimer = session.schedule(() -> serial.execute(this::onConnectTimeout), server.connectTimeoutMillis());
+    connectTimer =
+        session.schedule(
+            () -> serial.execute(this::onConnectTimeout), server.connectTimeoutMillis());
   }
 
   EngineSession session() {
@@ -65,39 +68,41 @@ final class SocketIoClient implements EngineSession.Handler {
   }
 
   private void receive(Decoding decoding) {
-    serial.execute(() -> {
-      if (closed) {
-        return;
-      }
-      SocketPacket packet;
-      try {
-        packet = decoding.decode();
-      } catch (ProtocolException e) {
-        log.debug("closing {}: {}", session.sid(), e.getMessage());
-        session.close();
-        return;
-      }
-      if (packet != null) {
-        onPacket(packet);
-      }
-    });
+    serial.execute(
+        () -> {
+          if (closed) {
+            return;
+          }
+          SocketPacket packet;
+          try {
+            packet = decoding.decode();
+          } catch (ProtocolException e) {
+            log.debug("closing {}: {}", session.sid(), e.getMessage());
+            session.close();
+            return;
+          }
+          if (packet != null) {
+            onPacket(packet);
+          }
+        });
   }
 
   @Override
   public void onClose(String reason) {
-    serial.execute(() -> {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      if (connectTimer != null) {
-        connectTimer.remove();
-      }
-      List<Socket> gone = sockets.clear();
-      for (Socket socket : gone) {
-        end(socket, reason);
-      }
-    });
+    serial.execute(
+        () -> {
+          if (closed) {
+            return;
+          }
+          closed = true;
+          if (connectTimer != null) {
+            connectTimer.remove();
+          }
+          List<Socket> gone = sockets.clear();
+          for (Socket socket : gone) {
+            end(socket, reason);
+          }
+        });
   }
 
   private void onConnectTimeout() {
@@ -167,7 +172,8 @@ final class SocketIoClient implements EngineSession.Handler {
                 serial.execute(() -> admitted(namespace, handler, admission, error)));
   }
 
-  private void admitted(String namespace, NamespaceHandler handler, Admission admission, Throwable error) {
+  private void admitted(
+      String namespace, NamespaceHandler handler, Admission admission, Throwable error) {
     connecting.remove(namespace);
     if (connecting.isEmpty()) {
       connecting = null;
@@ -210,20 +216,24 @@ final class SocketIoClient implements EngineSession.Handler {
 
   /** Sends the answer to a CONNECT. */
   private void answer(SocketPacket.Type type, String namespace, JsonNode data) {
-    session.send(SocketCodec.encode(new SocketPacket(type, namespace, SocketPacket.NO_ACK, data)).text());
+    session.send(
+        SocketCodec.encode(new SocketPacket(type, namespace, SocketPacket.NO_ACK, data)).text());
   }
 
   void disconnect(Socket socket, boolean closeConnection) {
-    serial.execute(() -> {
-      if (sockets.remove(socket)) {
-        socket.releaseOutput(); // what was emitted before the disconnect goes first
-        socket.send(new SocketPacket(SocketPacket.Type.DISCONNECT, socket.namespace(), SocketPacket.NO_ACK, null));
-        end(socket, "server namespace disconnect");
-      }
-      if (closeConnection) {
-        session.close();
-      }
-    });
+    serial.execute(
+        () -> {
+          if (sockets.remove(socket)) {
+            socket.releaseOutput(); // what was emitted before the disconnect goes first
+            socket.send(
+                new SocketPacket(
+                    SocketPacket.Type.DISCONNECT, socket.namespace(), SocketPacket.NO_ACK, null));
+            end(socket, "server namespace disconnect");
+          }
+          if (closeConnection) {
+            session.close();
+          }
+        });
   }
 
   private static String newId() {

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The sockets of one connection, by namespace: almost always one, so it takes one field; a map
- * only when a client joins several namespaces. Not thread-safe (the connection's serial executor).
+ * The sockets of one connection, by namespace: almost always one, so it takes one field; a map only
+ * when a client joins several namespaces. Not thread-safe (the connection's serial executor).
  */
 final class SocketSet {
   private Socket only;

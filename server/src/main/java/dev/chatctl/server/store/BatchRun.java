@@ -90,7 +90,9 @@ final class BatchRun {
       if (ops.get(i) instanceof Admit a) {
         String userId = a.profile().userId();
         RecoveryStore.Session session = a.pid() == null ? null : sessions.get(a.pid());
-        if (session != null && session.userId().equals(userId) && session.lastSeenAt().isAfter(cutoff)) {
+        if (session != null
+            && session.userId().equals(userId)
+            && session.lastSeenAt().isAfter(cutoff)) {
           resumed.add(session.pid());
           long after = a.offset() != null ? a.offset() : session.baseSeq();
           results[i] = new Admitted(session.pid(), true, after, users.get(userId));

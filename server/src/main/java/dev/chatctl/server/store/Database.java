@@ -1,11 +1,11 @@
 package dev.chatctl.server.store;
 
-import dev.chatctl.util.Throwables;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
-import dev.chatctl.util.ConfigException;
 import dev.chatctl.server.config.DatabaseUrl;
+import dev.chatctl.util.ConfigException;
+import dev.chatctl.util.Throwables;
 import dev.chatctl.util.UnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -20,9 +20,9 @@ import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 
 /**
- * The database behind the server and the admin commands: a HikariCP pool, the Flyway migrations
- * of the {@code jooq-codegen} module, and a jOOQ context in the right dialect (PostgreSQL, or H2
- * for the embedded file). Errors a user can cause (unreachable host, wrong credentials, missing
+ * The database behind the server and the admin commands: a HikariCP pool, the Flyway migrations of
+ * the {@code jooq-codegen} module, and a jOOQ context in the right dialect (PostgreSQL, or H2 for
+ * the embedded file). Errors a user can cause (unreachable host, wrong credentials, missing
  * database) surface as {@link ConfigException} with one clear line.
  */
 public final class Database implements AutoCloseable {
@@ -33,12 +33,16 @@ public final class Database implements AutoCloseable {
   private Database(DatabaseUrl url, HikariDataSource dataSource) {
     this.url = url;
     this.dataSource = dataSource;
-    SQLDialect dialect = url.kind() == DatabaseUrl.Kind.POSTGRESQL ? SQLDialect.POSTGRES : SQLDialect.H2;
+    SQLDialect dialect =
+        url.kind() == DatabaseUrl.Kind.POSTGRESQL ? SQLDialect.POSTGRES : SQLDialect.H2;
     this.dsl =
         DSL.using(
             dataSource,
             dialect,
-            new Settings().withExecuteLogging(false).withRenderSchema(false).withRenderCatalog(false));
+            new Settings()
+                .withExecuteLogging(false)
+                .withRenderSchema(false)
+                .withRenderCatalog(false));
   }
 
   /** Opens the pool (failing fast when the database cannot be reached) without migrating. */
@@ -133,7 +137,8 @@ public final class Database implements AutoCloseable {
     try {
       return List.of(flyway().info().all());
     } catch (FlywayException e) {
-      throw new ConfigException("cannot read the migrations of the " + url.display() + ": " + reason(e), e);
+      throw new ConfigException(
+          "cannot read the migrations of the " + url.display() + ": " + reason(e), e);
     }
   }
 

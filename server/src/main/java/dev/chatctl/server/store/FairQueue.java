@@ -49,7 +49,8 @@ final class FairQueue {
    * Waits up to {@code waitMillis} for operations, then moves up to {@code max} into {@code batch}
    * (and those past their deadline into {@code expired}, not counted).
    */
-  synchronized void take(List<StoreOp> batch, List<StoreOp> expired, int max, long waitMillis) throws InterruptedException {
+  synchronized void take(List<StoreOp> batch, List<StoreOp> expired, int max, long waitMillis)
+      throws InterruptedException {
     if (size == 0 && waitMillis > 0) {
       wait(waitMillis);
     }

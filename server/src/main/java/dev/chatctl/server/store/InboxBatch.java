@@ -13,9 +13,9 @@ import java.util.Set;
 import org.jooq.DSLContext;
 
 /**
- * The backlog pages of one batch: for each opening inbox, its undelivered messages (each message
- * in one backlog only) or a recovered session's replay, one page, without the messages stored later
- * in the same batch (those reach the socket live). What a page hands out is marked delivered.
+ * The backlog pages of one batch: for each opening inbox, its undelivered messages (each message in
+ * one backlog only) or a recovered session's replay, one page, without the messages stored later in
+ * the same batch (those reach the socket live). What a page hands out is marked delivered.
  */
 final class InboxBatch {
   /** Most backlog messages sent to a socket per batch; the rest follow in later batches. */
@@ -25,7 +25,8 @@ final class InboxBatch {
   private final List<StoreOp> ops;
   private final Instant now;
   private final Object[] results;
-  private final Set<String> claimed = new HashSet<>(); // each undelivered message goes to one backlog
+  private final Set<String> claimed =
+      new HashSet<>(); // each undelivered message goes to one backlog
   private final List<String> stamp = new ArrayList<>();
 
   InboxBatch(DSLContext tx, List<StoreOp> ops, Instant now, Object[] results) {
@@ -35,7 +36,9 @@ final class InboxBatch {
     this.results = results;
   }
 
-  /** @param storedIds the ids of the messages stored in this batch, by operation index */
+  /**
+   * @param storedIds the ids of the messages stored in this batch, by operation index
+   */
   void run(Map<Integer, String> storedIds) {
     Map<String, Long> undeliveredCursor = new LinkedHashMap<>();
     List<Integer> opens = new ArrayList<>();
@@ -60,19 +63,22 @@ final class InboxBatch {
     for (int i : opens) {
       OpenInbox o = (OpenInbox) ops.get(i);
       Set<String> later = new HashSet<>();
-      storedIds.forEach((index, id) -> {
-        if (index > i) {
-          later.add(id);
-        }
-      });
-      results[i] = o.replayAfter() == null
-          ? page(o, byUser.getOrDefault(o.userId(), List.of()), truncated, later)
-          : replay(o, later);
+      storedIds.forEach(
+          (index, id) -> {
+            if (index > i) {
+              later.add(id);
+            }
+          });
+      results[i] =
+          o.replayAfter() == null
+              ? page(o, byUser.getOrDefault(o.userId(), List.of()), truncated, later)
+              : replay(o, later);
     }
     MessageWrites.markDelivered(tx, stamp, now);
   }
 
-  private Backlog page(OpenInbox o, List<StoredMessage> undelivered, boolean more, Set<String> later) {
+  private Backlog page(
+      OpenInbox o, List<StoredMessage> undelivered, boolean more, Set<String> later) {
     List<StoredMessage> page = new ArrayList<>();
     for (StoredMessage m : undelivered) {
       if (m.recipientSeq() > o.cursor() && !later.contains(m.id()) && claimed.add(m.id())) {
@@ -83,7 +89,8 @@ final class InboxBatch {
   }
 
   private Backlog replay(OpenInbox o, Set<String> later) {
-    List<StoredMessage> after = MessageStore.after(tx, o.userId(), Math.max(o.replayAfter(), o.cursor()), BACKLOG_PAGE + 1);
+    List<StoredMessage> after =
+        MessageStore.after(tx, o.userId(), Math.max(o.replayAfter(), o.cursor()), BACKLOG_PAGE + 1);
     List<StoredMessage> page = new ArrayList<>();
     for (StoredMessage m : after.subList(0, Math.min(BACKLOG_PAGE, after.size()))) {
       if (!later.contains(m.id())) {

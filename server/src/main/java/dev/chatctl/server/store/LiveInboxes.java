@@ -4,10 +4,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The users that have a socket taking live messages, as the application tells the store: the
- * writer stamps a message delivered as it stores it when its recipient is here. The store's own
- * state, read inside a batch's transaction without calling out of the store. One count per user,
- * so it holds no more entries than there are connected users.
+ * The users that have a socket taking live messages, as the application tells the store: the writer
+ * stamps a message delivered as it stores it when its recipient is here. The store's own state,
+ * read inside a batch's transaction without calling out of the store. One count per user, so it
+ * holds no more entries than there are connected users.
  */
 public final class LiveInboxes {
   private final Map<String, Integer> open = new ConcurrentHashMap<>();

@@ -46,19 +46,31 @@ final class MessageInsert {
 
   /** Inserts messages in one statement (H2); their store order ({@code seq}) follows the list. */
   private static void insert(DSLContext tx, List<StoredMessage> messages) {
-    InsertValuesStep10<MessagesRecord, String, String, String, String, String, String, OffsetDateTime, Long, Long, OffsetDateTime> insert =
-        tx.insertInto(
-            MESSAGES,
-            MESSAGES.ID,
-            MESSAGES.SENDER_ID,
-            MESSAGES.RECIPIENT_ID,
-            MESSAGES.CONTENT,
-            MESSAGES.SESSION_ID,
-            MESSAGES.CLIENT_MESSAGE_ID,
-            MESSAGES.CREATED_AT,
-            MESSAGES.SEQ,
-            MESSAGES.RECIPIENT_SEQ,
-            MESSAGES.DELIVERED_AT);
+    InsertValuesStep10<
+            MessagesRecord,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            OffsetDateTime,
+            Long,
+            Long,
+            OffsetDateTime>
+        insert =
+            tx.insertInto(
+                MESSAGES,
+                MESSAGES.ID,
+                MESSAGES.SENDER_ID,
+                MESSAGES.RECIPIENT_ID,
+                MESSAGES.CONTENT,
+                MESSAGES.SESSION_ID,
+                MESSAGES.CLIENT_MESSAGE_ID,
+                MESSAGES.CREATED_AT,
+                MESSAGES.SEQ,
+                MESSAGES.RECIPIENT_SEQ,
+                MESSAGES.DELIVERED_AT);
     Field<Long> nextSeq = MESSAGES_SEQ.nextval();
     for (StoredMessage m : messages) {
       insert =
@@ -78,10 +90,10 @@ final class MessageInsert {
   }
 
   /**
-   * PostgreSQL: the same insert with one array per column ({@code unnest}), so the statement has nine
-   * parameters whatever the batch size: its text is the same every time (parsed and planned once
-   * per connection, not once per batch), and neither side renders or binds thousands of values.
-   * {@code seq} is taken after the ordering, so store order still follows the list.
+   * PostgreSQL: the same insert with one array per column ({@code unnest}), so the statement has
+   * nine parameters whatever the batch size: its text is the same every time (parsed and planned
+   * once per connection, not once per batch), and neither side renders or binds thousands of
+   * values. {@code seq} is taken after the ordering, so store order still follows the list.
    */
   private static final String INSERT_UNNEST =
       "insert into messages (id, sender_id, recipient_id, content, session_id, client_message_id, created_at, seq, recipient_seq, delivered_at) "
@@ -114,13 +126,21 @@ final class MessageInsert {
       recipientSeqs[i] = m.recipientSeq();
       delivered[i] = MessageStore.odt(m.deliveredAt());
     }
-    return List.of(PgArrays.texts(ids), PgArrays.texts(senders), PgArrays.texts(recipients), PgArrays.texts(contents),
-        PgArrays.texts(sessions), PgArrays.texts(clientIds), PgArrays.times(created), PgArrays.longs(recipientSeqs), PgArrays.times(delivered));
+    return List.of(
+        PgArrays.texts(ids),
+        PgArrays.texts(senders),
+        PgArrays.texts(recipients),
+        PgArrays.texts(contents),
+        PgArrays.texts(sessions),
+        PgArrays.texts(clientIds),
+        PgArrays.times(created),
+        PgArrays.longs(recipientSeqs),
+        PgArrays.times(delivered));
   }
 
   /**
-   * Keeps the conversation summary of newly stored messages: the last message of each (user,
-   * other user) pair, both ways, and the recipient's unread count.
+   * Keeps the conversation summary of newly stored messages: the last message of each (user, other
+   * user) pair, both ways, and the recipient's unread count.
    */
   private static void summarize(DSLContext tx, List<StoredMessage> messages) {
     List<ConversationUpdate> updates = conversationUpdates(messages);
@@ -137,17 +157,23 @@ final class MessageInsert {
                 .onDuplicateKeyUpdate()
                 .set(CONVERSATIONS.LAST_MESSAGE_ID, val((String) null))
                 .set(CONVERSATIONS.LAST_AT, val((OffsetDateTime) null))
-                .set(CONVERSATIONS.UNREAD_COUNT, CONVERSATIONS.UNREAD_COUNT.plus(val((Integer) null))));
+                .set(
+                    CONVERSATIONS.UNREAD_COUNT,
+                    CONVERSATIONS.UNREAD_COUNT.plus(val((Integer) null))));
     for (ConversationUpdate u : updates) {
       OffsetDateTime at = MessageStore.odt(u.last().createdAt());
-      upsert.bind(u.userId(), u.peerId(), u.last().id(), at, u.unread(), u.last().id(), at, u.unread());
+      upsert.bind(
+          u.userId(), u.peerId(), u.last().id(), at, u.unread(), u.last().id(), at, u.unread());
     }
     upsert.execute();
   }
 
   private record ConversationUpdate(String userId, String peerId, StoredMessage last, int unread) {}
 
-  /** The summary changes of a batch: the last message of each (user, peer) pair, both ways, and unread counts. */
+  /**
+   * The summary changes of a batch: the last message of each (user, peer) pair, both ways, and
+   * unread counts.
+   */
   private static List<ConversationUpdate> conversationUpdates(List<StoredMessage> messages) {
     record Pair(String userId, String peerId) {}
     record Summary(StoredMessage last, int unread) {}
@@ -164,7 +190,8 @@ final class MessageInsert {
       }
     }
     List<ConversationUpdate> out = new ArrayList<>(pairs.size());
-    pairs.forEach((p, s) -> out.add(new ConversationUpdate(p.userId(), p.peerId(), s.last(), s.unread())));
+    pairs.forEach(
+        (p, s) -> out.add(new ConversationUpdate(p.userId(), p.peerId(), s.last(), s.unread())));
     return out;
   }
 
@@ -175,7 +202,8 @@ final class MessageInsert {
           + "last_at = excluded.last_at, unread_count = conversations.unread_count + excluded.unread_count";
 
   /** Both statements in one: the messages (a data-modifying CTE), then the summaries. */
-  private static final String STORE_UNNEST = "with stored as (" + INSERT_UNNEST + ") " + UPSERT_CONVERSATIONS_UNNEST;
+  private static final String STORE_UNNEST =
+      "with stored as (" + INSERT_UNNEST + ") " + UPSERT_CONVERSATIONS_UNNEST;
 
   /** The five column arrays of {@link #UPSERT_CONVERSATIONS_UNNEST}. */
   private static List<PgArrays.Column> conversationArrays(List<ConversationUpdate> updates) {
@@ -193,7 +221,11 @@ final class MessageInsert {
       lastAt[i] = MessageStore.odt(u.last().createdAt());
       unread[i] = u.unread();
     }
-    return List.of(PgArrays.texts(users), PgArrays.texts(peers), PgArrays.texts(lastIds), PgArrays.times(lastAt), PgArrays.ints(unread));
+    return List.of(
+        PgArrays.texts(users),
+        PgArrays.texts(peers),
+        PgArrays.texts(lastIds),
+        PgArrays.times(lastAt),
+        PgArrays.ints(unread));
   }
-
 }

@@ -24,8 +24,8 @@ import org.jooq.impl.DSL;
 
 /**
  * Reading stored messages: by client key, backlogs, history pages and conversations (writes are in
- * {@link MessageWrites} and {@link MessageInsert}). Each method runs on the context it is given,
- * so the writer can compose several in one transaction.
+ * {@link MessageWrites} and {@link MessageInsert}). Each method runs on the context it is given, so
+ * the writer can compose several in one transaction.
  */
 public final class MessageStore {
 
@@ -58,7 +58,8 @@ public final class MessageStore {
   }
 
   /** Messages already stored under these (sender, clientMessageId) pairs. */
-  public static Map<ClientKey, StoredMessage> findByClientKeys(DSLContext tx, Collection<ClientKey> keys) {
+  public static Map<ClientKey, StoredMessage> findByClientKeys(
+      DSLContext tx, Collection<ClientKey> keys) {
     if (keys.isEmpty()) {
       return Map.of();
     }
@@ -67,7 +68,10 @@ public final class MessageStore {
       rows.add(row(k.senderId(), k.clientMessageId()));
     }
     Map<ClientKey, StoredMessage> found = new HashMap<>();
-    for (Record r : tx.selectFrom(MESSAGES).where(row(MESSAGES.SENDER_ID, MESSAGES.CLIENT_MESSAGE_ID).in(rows)).fetch()) {
+    for (Record r :
+        tx.selectFrom(MESSAGES)
+            .where(row(MESSAGES.SENDER_ID, MESSAGES.CLIENT_MESSAGE_ID).in(rows))
+            .fetch()) {
       StoredMessage m = toStored(r);
       found.put(new ClientKey(m.senderId(), m.clientMessageId()), m);
     }
@@ -78,7 +82,8 @@ public final class MessageStore {
    * The undelivered messages of these users, each user's oldest first, at most {@code limit} in
    * all, after {@code afterSeq} for each.
    */
-  public static List<StoredMessage> undelivered(DSLContext tx, Map<String, Long> afterSeqByUser, int limit) {
+  public static List<StoredMessage> undelivered(
+      DSLContext tx, Map<String, Long> afterSeqByUser, int limit) {
     if (afterSeqByUser.isEmpty()) {
       return List.of();
     }
@@ -113,7 +118,8 @@ public final class MessageStore {
    * The {@code limit} messages between two users before {@code beforeId} (else the newest), in
    * store order; null when {@code beforeId} is not a message of this conversation.
    */
-  public static HistoryPage history(DSLContext dsl, String userId, String withUserId, String beforeId, int limit) {
+  public static HistoryPage history(
+      DSLContext dsl, String userId, String withUserId, String beforeId, int limit) {
     long before = Long.MAX_VALUE;
     if (beforeId != null) {
       Long seq =
@@ -127,7 +133,8 @@ public final class MessageStore {
       }
       before = seq;
     }
-    SelectLimitPercentStep<MessagesRecord> sent = direction(dsl, userId, withUserId, before, limit + 1);
+    SelectLimitPercentStep<MessagesRecord> sent =
+        direction(dsl, userId, withUserId, before, limit + 1);
     List<StoredMessage> newestFirst;
     if (userId.equals(withUserId)) {
       newestFirst = sent.fetch(MessageStore::toStored);
@@ -135,15 +142,20 @@ public final class MessageStore {
       Table<MessagesRecord> both =
           sent.unionAll(direction(dsl, withUserId, userId, before, limit + 1)).asTable("page");
       newestFirst =
-          dsl.selectFrom(both).orderBy(both.field(MESSAGES.SEQ).desc()).limit(limit + 1).fetch(MessageStore::toStored);
+          dsl.selectFrom(both)
+              .orderBy(both.field(MESSAGES.SEQ).desc())
+              .limit(limit + 1)
+              .fetch(MessageStore::toStored);
     }
     boolean hasMore = newestFirst.size() > limit;
-    List<StoredMessage> page = new ArrayList<>(newestFirst.subList(0, Math.min(limit, newestFirst.size())));
+    List<StoredMessage> page =
+        new ArrayList<>(newestFirst.subList(0, Math.min(limit, newestFirst.size())));
     Collections.reverse(page);
     return new HistoryPage(page, hasMore);
   }
 
-  private static SelectLimitPercentStep<MessagesRecord> direction(DSLContext dsl, String from, String to, long beforeSeq, int limit) {
+  private static SelectLimitPercentStep<MessagesRecord> direction(
+      DSLContext dsl, String from, String to, long beforeSeq, int limit) {
     return dsl.selectFrom(MESSAGES)
         .where(MESSAGES.SENDER_ID.eq(from))
         .and(MESSAGES.RECIPIENT_ID.eq(to))
@@ -153,7 +165,11 @@ public final class MessageStore {
   }
 
   private static Condition between(String a, String b) {
-    return MESSAGES.SENDER_ID.eq(a).and(MESSAGES.RECIPIENT_ID.eq(b)).or(MESSAGES.SENDER_ID.eq(b).and(MESSAGES.RECIPIENT_ID.eq(a)));
+    return MESSAGES
+        .SENDER_ID
+        .eq(a)
+        .and(MESSAGES.RECIPIENT_ID.eq(b))
+        .or(MESSAGES.SENDER_ID.eq(b).and(MESSAGES.RECIPIENT_ID.eq(a)));
   }
 
   /** A conversation as conversation:list shows it. */
@@ -167,7 +183,10 @@ public final class MessageStore {
         .on(MESSAGES.ID.eq(CONVERSATIONS.LAST_MESSAGE_ID))
         .where(CONVERSATIONS.USER_ID.eq(userId))
         .orderBy(CONVERSATIONS.LAST_AT.desc(), CONVERSATIONS.LAST_MESSAGE_ID.desc())
-        .fetch(r -> new Conversation(r.get(CONVERSATIONS.PEER_ID), toStored(r), r.get(CONVERSATIONS.UNREAD_COUNT)));
+        .fetch(
+            r ->
+                new Conversation(
+                    r.get(CONVERSATIONS.PEER_ID), toStored(r), r.get(CONVERSATIONS.UNREAD_COUNT)));
   }
 
   public static int count(DSLContext dsl) {

@@ -29,7 +29,8 @@ public final class MessageWrites {
    * order, so two writers never deadlock. Returns each existing recipient's new last_seq; a
    * recipient missing from the answer is not in the directory.
    */
-  public static Map<String, Long> takeOffsets(DSLContext tx, Map<String, Integer> countByRecipient) {
+  public static Map<String, Long> takeOffsets(
+      DSLContext tx, Map<String, Integer> countByRecipient) {
     if (countByRecipient.isEmpty()) {
       return Map.of();
     }
@@ -43,19 +44,24 @@ public final class MessageWrites {
       }
       String[] idArray = ids.toArray(String[]::new);
       Map<String, Long> out = new HashMap<>();
-      for (Map.Entry<String, Long> e : PgArrays.query(tx,
-          "with locked as (select id from users where id = any(?::varchar[]) order by id for update) "
-              + "update users set last_seq = users.last_seq + t.n "
-              + "from unnest(?::varchar[], ?::bigint[]) as t(id, n), locked "
-              + "where users.id = t.id and locked.id = t.id returning users.id, users.last_seq",
-          List.of(PgArrays.texts(idArray), PgArrays.texts(idArray), PgArrays.longs(counts)),
-          rs -> Map.entry(rs.getString(1), rs.getLong(2)))) {
+      for (Map.Entry<String, Long> e :
+          PgArrays.query(
+              tx,
+              "with locked as (select id from users where id = any(?::varchar[]) order by id for update) "
+                  + "update users set last_seq = users.last_seq + t.n "
+                  + "from unnest(?::varchar[], ?::bigint[]) as t(id, n), locked "
+                  + "where users.id = t.id and locked.id = t.id returning users.id, users.last_seq",
+              List.of(PgArrays.texts(idArray), PgArrays.texts(idArray), PgArrays.longs(counts)),
+              rs -> Map.entry(rs.getString(1), rs.getLong(2)))) {
         out.put(e.getKey(), e.getValue());
       }
       return out;
     }
     BatchBindStep update =
-        tx.batch(tx.update(USERS).set(USERS.LAST_SEQ, USERS.LAST_SEQ.plus(val((Long) null))).where(USERS.ID.eq((String) null)));
+        tx.batch(
+            tx.update(USERS)
+                .set(USERS.LAST_SEQ, USERS.LAST_SEQ.plus(val((Long) null)))
+                .where(USERS.ID.eq((String) null)));
     for (String id : ids) {
       update.bind((long) countByRecipient.get(id), id);
     }
@@ -69,7 +75,10 @@ public final class MessageWrites {
     if (existing.isEmpty()) {
       return Map.of();
     }
-    return tx.select(USERS.ID, USERS.LAST_SEQ).from(USERS).where(USERS.ID.in(existing)).fetchMap(USERS.ID, USERS.LAST_SEQ);
+    return tx.select(USERS.ID, USERS.LAST_SEQ)
+        .from(USERS)
+        .where(USERS.ID.in(existing))
+        .fetchMap(USERS.ID, USERS.LAST_SEQ);
   }
 
   public static void markDelivered(DSLContext tx, Collection<String> ids, Instant at) {
@@ -84,15 +93,20 @@ public final class MessageWrites {
 
   public static void unmarkDelivered(DSLContext tx, Collection<String> ids) {
     if (!ids.isEmpty()) {
-      tx.update(MESSAGES).setNull(MESSAGES.DELIVERED_AT).where(MESSAGES.ID.in(ids)).and(MESSAGES.READ_AT.isNull()).execute();
+      tx.update(MESSAGES)
+          .setNull(MESSAGES.DELIVERED_AT)
+          .where(MESSAGES.ID.in(ids))
+          .and(MESSAGES.READ_AT.isNull())
+          .execute();
     }
   }
 
   /**
-   * Marks the reader's own received messages read (a read message counts as delivered too);
-   * others, and those read already, are left alone. Returns the newly read, in the given order.
+   * Marks the reader's own received messages read (a read message counts as delivered too); others,
+   * and those read already, are left alone. Returns the newly read, in the given order.
    */
-  public static List<ReadMark> markRead(DSLContext tx, String readerId, List<String> ids, Instant at) {
+  public static List<ReadMark> markRead(
+      DSLContext tx, String readerId, List<String> ids, Instant at) {
     if (ids.isEmpty()) {
       return List.of();
     }
@@ -117,7 +131,9 @@ public final class MessageWrites {
     BatchBindStep unread =
         tx.batch(
             tx.update(CONVERSATIONS)
-                .set(CONVERSATIONS.UNREAD_COUNT, greatest(CONVERSATIONS.UNREAD_COUNT.minus(val((Integer) null)), DSL.inline(0)))
+                .set(
+                    CONVERSATIONS.UNREAD_COUNT,
+                    greatest(CONVERSATIONS.UNREAD_COUNT.minus(val((Integer) null)), DSL.inline(0)))
                 .where(CONVERSATIONS.USER_ID.eq((String) null))
                 .and(CONVERSATIONS.PEER_ID.eq((String) null)));
     bySender.forEach((sender, n) -> unread.bind(n, readerId, sender));
@@ -131,5 +147,4 @@ public final class MessageWrites {
     }
     return marks;
   }
-
 }

@@ -38,7 +38,8 @@ final class PgArrays {
   static Column times(OffsetDateTime[] values) {
     String[] text = new String[values.length];
     for (int i = 0; i < values.length; i++) {
-      text[i] = values[i] == null ? null : values[i].toString(); // ISO 8601, which timestamptz reads
+      text[i] =
+          values[i] == null ? null : values[i].toString(); // ISO 8601, which timestamptz reads
     }
     return new Column("timestamptz", text);
   }
@@ -48,26 +49,30 @@ final class PgArrays {
   }
 
   static void execute(DSLContext tx, String sql, List<Column> columns) {
-    tx.connection(c -> {
-      try (PreparedStatement ps = prepare(c, sql, columns)) {
-        ps.execute();
-      }
-    });
+    tx.connection(
+        c -> {
+          try (PreparedStatement ps = prepare(c, sql, columns)) {
+            ps.execute();
+          }
+        });
   }
 
   static <T> List<T> query(DSLContext tx, String sql, List<Column> columns, Row<T> row) {
     List<T> out = new ArrayList<>();
-    tx.connection(c -> {
-      try (PreparedStatement ps = prepare(c, sql, columns); ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(row.map(rs));
-        }
-      }
-    });
+    tx.connection(
+        c -> {
+          try (PreparedStatement ps = prepare(c, sql, columns);
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(row.map(rs));
+            }
+          }
+        });
     return out;
   }
 
-  private static PreparedStatement prepare(Connection c, String sql, List<Column> columns) throws SQLException {
+  private static PreparedStatement prepare(Connection c, String sql, List<Column> columns)
+      throws SQLException {
     PreparedStatement ps = c.prepareStatement(sql);
     try {
       for (int i = 0; i < columns.size(); i++) {

@@ -18,8 +18,8 @@ import org.jooq.Field;
 import org.jooq.impl.DSL;
 
 /**
- * Connection state recovery sessions: the {@code pid} of a CONNECT answer, the user it belongs
- * to, where its replay starts without an offset, and when it was last seen connected.
+ * Connection state recovery sessions: the {@code pid} of a CONNECT answer, the user it belongs to,
+ * where its replay starts without an offset, and when it was last seen connected.
  */
 public final class RecoveryStore {
 
@@ -36,7 +36,9 @@ public final class RecoveryStore {
         .where(RECOVERY_SESSIONS.PID.in(pids))
         .fetchMap(
             RECOVERY_SESSIONS.PID,
-            r -> new Session(r.getPid(), r.getUserId(), r.getBaseSeq(), r.getLastSeenAt().toInstant()));
+            r ->
+                new Session(
+                    r.getPid(), r.getUserId(), r.getBaseSeq(), r.getLastSeenAt().toInstant()));
   }
 
   /**
@@ -66,7 +68,12 @@ public final class RecoveryStore {
                     RECOVERY_SESSIONS.BASE_SEQ,
                     RECOVERY_SESSIONS.CREATED_AT,
                     RECOVERY_SESSIONS.LAST_SEEN_AT)
-                .values(val((String) null), val((String) null), base, val((OffsetDateTime) null), val((OffsetDateTime) null)));
+                .values(
+                    val((String) null),
+                    val((String) null),
+                    base,
+                    val((OffsetDateTime) null),
+                    val((OffsetDateTime) null)));
     userByPid.forEach((pid, userId) -> insert.bind(pid, userId, userId, userId, at, at));
     insert.execute();
   }
@@ -83,6 +90,8 @@ public final class RecoveryStore {
 
   /** Deletes sessions not seen since the cutoff; returns how many. */
   public static int expire(DSLContext tx, Instant cutoff) {
-    return tx.deleteFrom(RECOVERY_SESSIONS).where(RECOVERY_SESSIONS.LAST_SEEN_AT.lt(MessageStore.odt(cutoff))).execute();
+    return tx.deleteFrom(RECOVERY_SESSIONS)
+        .where(RECOVERY_SESSIONS.LAST_SEEN_AT.lt(MessageStore.odt(cutoff)))
+        .execute();
   }
 }

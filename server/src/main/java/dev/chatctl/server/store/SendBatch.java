@@ -15,9 +15,9 @@ import java.util.Set;
 import org.jooq.DSLContext;
 
 /**
- * The messages of one batch: a (sender, clientMessageId) stored before, or earlier in the batch,
- * is answered with that message; the rest take their recipients' next offsets and are stored in
- * batch order, stamped delivered when the recipient has a socket taking live messages.
+ * The messages of one batch: a (sender, clientMessageId) stored before, or earlier in the batch, is
+ * answered with that message; the rest take their recipients' next offsets and are stored in batch
+ * order, stamped delivered when the recipient has a socket taking live messages.
  */
 final class SendBatch {
   private final DSLContext tx;
@@ -26,10 +26,12 @@ final class SendBatch {
   private final Object[] results;
   private final BatchRun.Context context;
   private final List<Integer> sends = new ArrayList<>();
+
   /** The first send of each key in this batch stores it; repeats answer with it. */
   private final Map<ClientKey, Integer> firstOfKey = new HashMap<>();
 
-  SendBatch(DSLContext tx, List<StoreOp> ops, Instant now, Object[] results, BatchRun.Context context) {
+  SendBatch(
+      DSLContext tx, List<StoreOp> ops, Instant now, Object[] results, BatchRun.Context context) {
     this.tx = tx;
     this.ops = ops;
     this.now = now;
@@ -84,7 +86,8 @@ final class SendBatch {
   private Map<String, Long> firstOffsets(Map<String, Integer> countByRecipient) {
     Map<String, Long> next = new HashMap<>();
     MessageWrites.takeOffsets(tx, countByRecipient)
-        .forEach((recipient, last) -> next.put(recipient, last - countByRecipient.get(recipient) + 1));
+        .forEach(
+            (recipient, last) -> next.put(recipient, last - countByRecipient.get(recipient) + 1));
     return next;
   }
 
@@ -110,7 +113,9 @@ final class SendBatch {
       }
       nextSeq.put(d.recipientId(), seq + 1);
       boolean live = context.live().isOpen(d.recipientId()) || opening.contains(d.recipientId());
-      StoredMessage row = StoredMessage.of(d, context.messageIds().next(now.toEpochMilli()), now, seq, live ? now : null);
+      StoredMessage row =
+          StoredMessage.of(
+              d, context.messageIds().next(now.toEpochMilli()), now, seq, live ? now : null);
       rows.add(row);
       results[i] = new SendOutcome.Stored(row, true);
     }
@@ -122,7 +127,10 @@ final class SendBatch {
     for (int i : sends) {
       if (results[i] == null) {
         Object first = results[firstOfKey.get(key((Send) ops.get(i)))];
-        results[i] = first instanceof SendOutcome.Stored stored ? new SendOutcome.Stored(stored.message(), false) : first;
+        results[i] =
+            first instanceof SendOutcome.Stored stored
+                ? new SendOutcome.Stored(stored.message(), false)
+                : first;
       }
     }
   }

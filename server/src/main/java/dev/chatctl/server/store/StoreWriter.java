@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one writer of this node: takes {@link StoreOp}s from any thread and stores them in batches,
  * one transaction per batch, on its own thread. A batch is as large as the queue when the writer
- * comes back for more (up to the batch size), so under load many messages share one round trip
- * and one commit, and when idle a message is stored alone at once.
+ * comes back for more (up to the batch size), so under load many messages share one round trip and
+ * one commit, and when idle a message is stored alone at once.
  *
  * <p>Order: operations are executed and completed in submission order, so the messages of one
  * socket are stored, acknowledged and delivered in the order it sent them. Offsets: a batch takes
@@ -75,17 +75,34 @@ public final class StoreWriter implements AutoCloseable {
    *     Unavailable} instead of being stored (its client was told so)
    */
   public StoreWriter(
-      Database database, LiveInboxes live, Clock clock, int maxBatch, Duration recoveryWindow, Duration timeout, MeterRegistry metrics) {
+      Database database,
+      LiveInboxes live,
+      Clock clock,
+      int maxBatch,
+      Duration recoveryWindow,
+      Duration timeout,
+      MeterRegistry metrics) {
     this.database = database;
     this.timeoutNanos = timeout.toNanos();
     this.clock = clock;
     this.maxBatch = maxBatch;
     this.context = new BatchRun.Context(new MessageIds(), live, recoveryWindow);
-    this.batchTimer = Timer.builder("chatctl.store.batch").description("Time to store one batch, commit included").publishPercentiles(0.5, 0.99).register(metrics);
-    this.batchSizes = DistributionSummary.builder("chatctl.store.batch.size").description("Operations per stored batch").register(metrics);
-    this.failedOps = Counter.builder("chatctl.store.failures").description("Operations the store failed").register(metrics);
+    this.batchTimer =
+        Timer.builder("chatctl.store.batch")
+            .description("Time to store one batch, commit included")
+            .publishPercentiles(0.5, 0.99)
+            .register(metrics);
+    this.batchSizes =
+        DistributionSummary.builder("chatctl.store.batch.size")
+            .description("Operations per stored batch")
+            .register(metrics);
+    this.failedOps =
+        Counter.builder("chatctl.store.failures")
+            .description("Operations the store failed")
+            .register(metrics);
     metrics.gauge("chatctl.store.queue", queue, FairQueue::size);
-    this.thread = Thread.ofPlatform().name("chatctl-store-writer").daemon(false).unstarted(this::run);
+    this.thread =
+        Thread.ofPlatform().name("chatctl-store-writer").daemon(false).unstarted(this::run);
   }
 
   public StoreWriter start() {
@@ -93,7 +110,10 @@ public final class StoreWriter implements AutoCloseable {
     return this;
   }
 
-  /** Queues one of the server's own operations; its result completes on the writer thread after its batch. */
+  /**
+   * Queues one of the server's own operations; its result completes on the writer thread after its
+   * batch.
+   */
   public <T> CompletableFuture<T> submit(StoreOp op) {
     return submit(null, op);
   }
@@ -111,8 +131,8 @@ public final class StoreWriter implements AutoCloseable {
   }
 
   /**
-   * Runs a task on the writer thread after every completion of the current batch (from a
-   * completion callback), before the next batch starts.
+   * Runs a task on the writer thread after every completion of the current batch (from a completion
+   * callback), before the next batch starts.
    */
   public void afterThisBatch(Runnable task) {
     if (Thread.currentThread() != thread) {
@@ -146,7 +166,9 @@ public final class StoreWriter implements AutoCloseable {
         return;
       }
       if (!expired.isEmpty()) {
-        fail(expired, new Unavailable("not stored in time: the database is unreachable or overloaded", null));
+        fail(
+            expired,
+            new Unavailable("not stored in time: the database is unreachable or overloaded", null));
         expired.clear();
       }
       if (batch.isEmpty()) {
@@ -196,7 +218,9 @@ public final class StoreWriter implements AutoCloseable {
   private Object[] execute(List<StoreOp> batch, boolean retryRace) {
     Instant now = Instant.ofEpochMilli(clock.millis());
     try {
-      return database.dsl().transactionResult(cfg -> new BatchRun(DSL.using(cfg), batch, now, context).run());
+      return database
+          .dsl()
+          .transactionResult(cfg -> new BatchRun(DSL.using(cfg), batch, now, context).run());
     } catch (RuntimeException e) {
       if (retryRace && uniqueViolation(e)) {
         return execute(batch, false);
@@ -207,16 +231,17 @@ public final class StoreWriter implements AutoCloseable {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private void complete(List<StoreOp> batch, Object[] results) {
-    completionScope.accept(() -> {
-      for (int i = 0; i < batch.size(); i++) {
-        CompletableFuture future = batch.get(i).result();
-        try {
-          future.complete(results[i]);
-        } catch (RuntimeException e) {
-          log.error("completion of {} failed", batch.get(i).getClass().getSimpleName(), e);
-        }
-      }
-    });
+    completionScope.accept(
+        () -> {
+          for (int i = 0; i < batch.size(); i++) {
+            CompletableFuture future = batch.get(i).result();
+            try {
+              future.complete(results[i]);
+            } catch (RuntimeException e) {
+              log.error("completion of {} failed", batch.get(i).getClass().getSimpleName(), e);
+            }
+          }
+        });
     runAfterBatch();
   }
 
@@ -244,8 +269,8 @@ public final class StoreWriter implements AutoCloseable {
   }
 
   /**
-   * Fails a batch the database could not take: delivery corrections are queued again (they say
-   * what sockets were written, which must not be forgotten); the rest fail {@link Unavailable}.
+   * Fails a batch the database could not take: delivery corrections are queued again (they say what
+   * sockets were written, which must not be forgotten); the rest fail {@link Unavailable}.
    */
   private void unreachable(List<StoreOp> batch, RuntimeException e) {
     List<StoreOp> failed = new ArrayList<>(batch.size());
@@ -276,12 +301,20 @@ public final class StoreWriter implements AutoCloseable {
   static boolean unreachable(Throwable e) {
     return Throwables.find(
             e,
-            t -> t instanceof SQLTransientConnectionException
-                || t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08"))
+            t ->
+                t instanceof SQLTransientConnectionException
+                    || t instanceof SQLException s
+                        && s.getSQLState() != null
+                        && s.getSQLState().startsWith("08"))
         != null;
   }
 
   static boolean uniqueViolation(Throwable e) {
-    return Throwables.find(e, t -> t instanceof SQLException s && ("23505".equals(s.getSQLState()) || s.getErrorCode() == 23505)) != null;
+    return Throwables.find(
+            e,
+            t ->
+                t instanceof SQLException s
+                    && ("23505".equals(s.getSQLState()) || s.getErrorCode() == 23505))
+        != null;
   }
 }

@@ -19,11 +19,32 @@ public record StoredMessage(
     Instant readAt) {
 
   /** A new message from a draft, with what the writer decided. */
-  static StoredMessage of(Draft d, String id, Instant createdAt, long recipientSeq, Instant deliveredAt) {
-    return new StoredMessage(id, d.senderId(), d.recipientId(), d.content(), d.sessionId(), d.clientMessageId(), createdAt, recipientSeq, deliveredAt, null);
+  static StoredMessage of(
+      Draft d, String id, Instant createdAt, long recipientSeq, Instant deliveredAt) {
+    return new StoredMessage(
+        id,
+        d.senderId(),
+        d.recipientId(),
+        d.content(),
+        d.sessionId(),
+        d.clientMessageId(),
+        createdAt,
+        recipientSeq,
+        deliveredAt,
+        null);
   }
 
   public StoredMessage delivered(Instant at) {
-    return new StoredMessage(id, senderId, recipientId, content, sessionId, clientMessageId, createdAt, recipientSeq, at, readAt);
+    return new StoredMessage(
+        id,
+        senderId,
+        recipientId,
+        content,
+        sessionId,
+        clientMessageId,
+        createdAt,
+        recipientSeq,
+        at,
+        readAt);
   }
 }

@@ -27,7 +27,8 @@ public final class UserStore {
    * Inserts or updates users from their tokens: a claim the token lacks keeps the stored value.
    * Returns the directory entries as stored.
    */
-  public static Map<String, UserRecord> upsert(DSLContext tx, Collection<Profile> profiles, OffsetDateTime now) {
+  public static Map<String, UserRecord> upsert(
+      DSLContext tx, Collection<Profile> profiles, OffsetDateTime now) {
     if (profiles.isEmpty()) {
       return Map.of();
     }
@@ -51,9 +52,19 @@ public final class UserStore {
       }
     }
     if (!missing.isEmpty()) {
-      var insert = tx.insertInto(USERS, USERS.ID, USERS.NAME, USERS.EMAIL, USERS.IMAGE, USERS.CREATED_AT, USERS.UPDATED_AT);
+      var insert =
+          tx.insertInto(
+              USERS,
+              USERS.ID,
+              USERS.NAME,
+              USERS.EMAIL,
+              USERS.IMAGE,
+              USERS.CREATED_AT,
+              USERS.UPDATED_AT);
       for (Profile i : missing) {
-        insert = insert.values(i.userId(), clean(i.name()), clean(i.email()), clean(i.picture()), now, now);
+        insert =
+            insert.values(
+                i.userId(), clean(i.name()), clean(i.email()), clean(i.picture()), now, now);
       }
       insert.execute();
     }
@@ -61,7 +72,8 @@ public final class UserStore {
   }
 
   /** Adds or updates one user (chatctl users add). */
-  public static UserRecord add(DSLContext dsl, String id, String name, String email, OffsetDateTime now) {
+  public static UserRecord add(
+      DSLContext dsl, String id, String name, String email, OffsetDateTime now) {
     return dsl.transactionResult(
         cfg -> upsert(DSL.using(cfg), List.of(new Profile(id, name, email, null)), now).get(id));
   }
@@ -72,10 +84,11 @@ public final class UserStore {
   }
 
   /**
-   * Users whose id or name contains {@code query} (case-insensitive; null: everyone), by id,
-   * except those in {@code exclude}; at most {@code limit}.
+   * Users whose id or name contains {@code query} (case-insensitive; null: everyone), by id, except
+   * those in {@code exclude}; at most {@code limit}.
    */
-  public static List<UserRecord> search(DSLContext dsl, String query, Collection<String> exclude, int limit) {
+  public static List<UserRecord> search(
+      DSLContext dsl, String query, Collection<String> exclude, int limit) {
     Condition where = DSL.noCondition();
     if (query != null && !query.isEmpty()) {
       String pattern = "%" + escapeLike(query.toLowerCase()) + "%";
@@ -84,7 +97,11 @@ public final class UserStore {
     if (!exclude.isEmpty()) {
       where = where.and(USERS.ID.notIn(exclude));
     }
-    return dsl.selectFrom(USERS).where(where).orderBy(USERS.ID).limit(limit).fetch(UserStore::toUser);
+    return dsl.selectFrom(USERS)
+        .where(where)
+        .orderBy(USERS.ID)
+        .limit(limit)
+        .fetch(UserStore::toUser);
   }
 
   /** Every user, by id (chatctl users list). */
@@ -98,10 +115,14 @@ public final class UserStore {
 
   static UserRecord toUser(Record r) {
     UsersRecord u = r.into(USERS);
-    return new UserRecord(u.getId(), u.getName(), u.getEmail(), u.getImage(), u.getCreatedAt().toInstant());
+    return new UserRecord(
+        u.getId(), u.getName(), u.getEmail(), u.getImage(), u.getCreatedAt().toInstant());
   }
 
-  /** PostgreSQL cannot store NUL in text; a display claim loses them rather than the connect failing. */
+  /**
+   * PostgreSQL cannot store NUL in text; a display claim loses them rather than the connect
+   * failing.
+   */
   static String clean(String s) {
     return s == null || s.indexOf('\0') < 0 ? s : s.replace("\0", "");
   }

@@ -31,9 +31,14 @@ class RefusedConnectsTest {
 
     List<String> messages = lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     assertEquals(2, messages.size(), messages::toString);
-    assertEquals("refused 1 connect: 1 TOKEN_INVALID: bad signature (DEBUG logs each)", messages.get(0));
-    assertEquals(true, messages.get(1).matches(
-        "refused 7 connects in the last \\d+m?s: 5 TOKEN_INVALID: bad signature, 1 TOKEN_EXPIRED: expired, 1 TOKEN_MISSING: no token \\(DEBUG logs each\\)"),
+    assertEquals(
+        "refused 1 connect: 1 TOKEN_INVALID: bad signature (DEBUG logs each)", messages.get(0));
+    assertEquals(
+        true,
+        messages
+            .get(1)
+            .matches(
+                "refused 7 connects in the last \\d+m?s: 5 TOKEN_INVALID: bad signature, 1 TOKEN_EXPIRED: expired, 1 TOKEN_MISSING: no token \\(DEBUG logs each\\)"),
         messages.get(1));
   }
 }

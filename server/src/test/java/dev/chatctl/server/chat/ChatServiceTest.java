@@ -71,11 +71,31 @@ class ChatServiceTest {
     database = Database.openAndMigrate(fresh.url(), 4);
     LiveInboxes live = new LiveInboxes();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    writer = new StoreWriter(database, live, Clock.systemUTC(), 64, Duration.ofHours(1), Duration.ofSeconds(30), registry).completingWithin(adapter::batch).start();
+    writer =
+        new StoreWriter(
+                database,
+                live,
+                Clock.systemUTC(),
+                64,
+                Duration.ofHours(1),
+                Duration.ofSeconds(30),
+                registry)
+            .completingWithin(adapter::batch)
+            .start();
     readers = Executors.newFixedThreadPool(2);
-    chat = new ChatService(
-        new ChatService.Parts(new TokenVerifier("a-test-secret-of-enough-length-000"), writer, live, database, adapter, readers),
-        Clock.systemUTC(), 100, ChatLimits.defaults(), registry);
+    chat =
+        new ChatService(
+            new ChatService.Parts(
+                new TokenVerifier("a-test-secret-of-enough-length-000"),
+                writer,
+                live,
+                database,
+                adapter,
+                readers),
+            Clock.systemUTC(),
+            100,
+            ChatLimits.defaults(),
+            registry);
   }
 
   @AfterEach
@@ -91,9 +111,26 @@ class ChatServiceTest {
 
   /** A connected socket of the user (in the directory from now on). */
   private RecordedSocket connect(String userId) throws Exception {
-    StoreOp.Admitted a = writer.<StoreOp.Admitted>submit(new StoreOp.Admit(new Profile(userId, null, null, null), true, null, null, new CompletableFuture<>()))
-        .get(10, TimeUnit.SECONDS);
-    RecordedSocket s = new RecordedSocket(userId + (++sockets), new ChatSession(new Identity(userId, null, null, null, null), a.pid(), false, null, a.user(), new Replies(Deadlines.NONE, 64)));
+    StoreOp.Admitted a =
+        writer
+            .<StoreOp.Admitted>submit(
+                new StoreOp.Admit(
+                    new Profile(userId, null, null, null),
+                    true,
+                    null,
+                    null,
+                    new CompletableFuture<>()))
+            .get(10, TimeUnit.SECONDS);
+    RecordedSocket s =
+        new RecordedSocket(
+            userId + (++sockets),
+            new ChatSession(
+                new Identity(userId, null, null, null, null),
+                a.pid(),
+                false,
+                null,
+                a.user(),
+                new Replies(Deadlines.NONE, 64)));
     chat.onConnect(s.socket);
     return s;
   }
@@ -106,9 +143,20 @@ class ChatServiceTest {
     return out;
   }
 
-  private void send(RecordedSocket from, String to, String content, String clientMessageId, Ack ack) throws Exception {
-    chat.onEvent(from.socket, "message:send",
-        args("{\"recipientId\":\"" + to + "\",\"content\":\"" + content + "\",\"clientMessageId\":\"" + clientMessageId + "\"}"), ack);
+  private void send(RecordedSocket from, String to, String content, String clientMessageId, Ack ack)
+      throws Exception {
+    chat.onEvent(
+        from.socket,
+        "message:send",
+        args(
+            "{\"recipientId\":\""
+                + to
+                + "\",\"content\":\""
+                + content
+                + "\",\"clientMessageId\":\""
+                + clientMessageId
+                + "\"}"),
+        ack);
   }
 
   private static JsonNode payload(String packet) throws Exception {
@@ -116,7 +164,8 @@ class ChatServiceTest {
   }
 
   @Test
-  void aSendIsAnsweredToTheSenderAndWrittenToEverySocketOfTheRecipientWithItsOffset() throws Exception {
+  void aSendIsAnsweredToTheSenderAndWrittenToEverySocketOfTheRecipientWithItsOffset()
+      throws Exception {
     RecordedSocket alice = connect("alice");
     RecordedSocket bob1 = connect("bob");
     RecordedSocket bob2 = connect("bob");
@@ -130,7 +179,10 @@ class ChatServiceTest {
     for (RecordedSocket bob : List.of(bob1, bob2)) {
       String receive = bob.awaitEvents("message:receive", 1).get(0);
       assertEquals("hi", payload(receive).get("content").asText());
-      assertEquals("1", Json.MAPPER.readTree(receive.substring(1)).get(2).asText(), "the recipient's offset");
+      assertEquals(
+          "1",
+          Json.MAPPER.readTree(receive.substring(1)).get(2).asText(),
+          "the recipient's offset");
     }
     JsonNode delivered = payload(alice.awaitEvents("message:delivered", 1).get(0));
     assertEquals(id, delivered.get("messageIds").get(0).asText());
@@ -141,7 +193,11 @@ class ChatServiceTest {
   void anInvalidSendGetsMessageErrorAndAFailedAck() throws Exception {
     RecordedSocket alice = connect("alice");
     RecordedAck ack = new RecordedAck();
-    chat.onEvent(alice.socket, "message:send", args("{\"recipientId\":\"bob\",\"content\":\"\",\"clientMessageId\":\"c9\"}"), ack);
+    chat.onEvent(
+        alice.socket,
+        "message:send",
+        args("{\"recipientId\":\"bob\",\"content\":\"\",\"clientMessageId\":\"c9\"}"),
+        ack);
     JsonNode answer = ack.await();
     assertEquals(false, answer.get("ok").asBoolean());
     JsonNode error = payload(alice.awaitEvents("message:error", 1).get(0));
@@ -160,9 +216,12 @@ class ChatServiceTest {
     chat.onEvent(alice.socket, "no:such:event", args("{}"), null);
     chat.onEvent(alice.socket, "status:request", List.of(), null);
     send(alice, "bob", "two", "c2", null);
-    List<String> answers = alice.await(ps -> ps.stream().filter(p -> p.startsWith("2[\"message:sent\"")).count() == 2).stream()
-        .filter(p -> p.startsWith("2[\"message:sent\"") || p.startsWith("2[\"users:online\""))
-        .toList();
+    List<String> answers =
+        alice
+            .await(ps -> ps.stream().filter(p -> p.startsWith("2[\"message:sent\"")).count() == 2)
+            .stream()
+            .filter(p -> p.startsWith("2[\"message:sent\"") || p.startsWith("2[\"users:online\""))
+            .toList();
     assertEquals(3, answers.size());
     assertTrue(answers.get(0).contains("\"one\""));
     assertTrue(answers.get(1).startsWith("2[\"users:online\",["));
@@ -178,12 +237,17 @@ class ChatServiceTest {
     alice.awaitEvents("message:sent", 1);
     assertEquals(List.of(), alice.events("message:delivered"), "nobody took it yet");
     RecordedSocket bob = connect("bob");
-    assertEquals("while away", payload(bob.awaitEvents("message:receive", 1).get(0)).get("content").asText());
+    assertEquals(
+        "while away",
+        payload(bob.awaitEvents("message:receive", 1).get(0)).get("content").asText());
     alice.awaitEvents("message:delivered", 1);
     RecordedSocket bobAgain = connect("bob");
     send(alice, "bob", "live", "c2", null);
     bob.awaitEvents("message:receive", 2);
     List<String> second = bobAgain.awaitEvents("message:receive", 1);
-    assertEquals("live", payload(second.get(0)).get("content").asText(), "the backlog went to one socket only");
+    assertEquals(
+        "live",
+        payload(second.get(0)).get("content").asText(),
+        "the backlog went to one socket only");
   }
 }

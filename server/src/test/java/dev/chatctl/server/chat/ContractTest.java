@@ -11,9 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole wire contract (PROTOCOL.md: transports, authentication, every event and error code,
- * presence, origins, HTTP) checked with the real socket.io-client against a server in-process,
- * by {@code server/src/test/node/contract.mjs} (the same script passes against the reference
- * Node.js peer). Each check of the script is a test of its own.
+ * presence, origins, HTTP) checked with the real socket.io-client against a server in-process, by
+ * {@code server/src/test/node/contract.mjs} (the same script passes against the reference Node.js
+ * peer). Each check of the script is a test of its own.
  */
 class ContractTest {
 
@@ -34,7 +34,14 @@ class ContractTest {
   private static Stream<DynamicTest> run(TestServer server) throws Exception {
     NodeScript.Result result =
         NodeScript.run(
-            "contract.mjs", 300, "--url", server.url(), "--secret", TestServer.SECRET, "--origin-allowed", TestServer.ALLOWED_ORIGIN);
+            "contract.mjs",
+            300,
+            "--url",
+            server.url(),
+            "--secret",
+            TestServer.SECRET,
+            "--origin-allowed",
+            TestServer.ALLOWED_ORIGIN);
     System.out.println(result.stdout());
     return NodeChecks.of("contract.mjs", result);
   }

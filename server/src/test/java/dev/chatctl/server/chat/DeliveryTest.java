@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * server/src/test/node/delivery.mjs} against a server in-process (the same script passes against
  * the reference Node.js peer), on the embedded database and on PostgreSQL; plus the checks that
  * need the server restarted under the clients (offline delivery and recovery across a restart),
- * driven from here, and those that need a short RECOVERY_WINDOW. Each check of the script is a
- * test of its own.
+ * driven from here, and those that need a short RECOVERY_WINDOW. Each check of the script is a test
+ * of its own.
  */
 class DeliveryTest {
 
@@ -39,7 +39,10 @@ class DeliveryTest {
     }
   }
 
-  /** RECOVERY_WINDOW 2 s: a pid not seen for longer starts a new session; one seen within it recovers. */
+  /**
+   * RECOVERY_WINDOW 2 s: a pid not seen for longer starts a new session; one seen within it
+   * recovers.
+   */
   @TestFactory
   Stream<DynamicTest> recoveryWindowIsKept(@TempDir Path dir) throws Exception {
     try (TestServer server = TestServer.h2(dir, c -> c.withRecoveryWindow(Duration.ofSeconds(2)))) {
@@ -47,9 +50,12 @@ class DeliveryTest {
     }
   }
 
-  /** Offline messages and a recovery session outlive a restart (the same database, the same port). */
+  /**
+   * Offline messages and a recovery session outlive a restart (the same database, the same port).
+   */
   @TestFactory
-  Stream<DynamicTest> deliveryOutlivesARestartOnTheEmbeddedDatabase(@TempDir Path dir) throws Exception {
+  Stream<DynamicTest> deliveryOutlivesARestartOnTheEmbeddedDatabase(@TempDir Path dir)
+      throws Exception {
     return restarts(dir, null);
   }
 
@@ -78,11 +84,28 @@ class DeliveryTest {
   /** Runs the [restart] checks of delivery.mjs, restarting the server each time the script asks. */
   private static Stream<DynamicTest> restarts(Path dir, String databaseUrl) throws Exception {
     RestartingServer.Run run =
-        RestartingServer.run(dir, databaseUrl, c -> c, Duration.ofSeconds(120),
-            "delivery.mjs", "--secret", TestServer.SECRET, "--only", "[restart]", "--restart-via-stdio");
+        RestartingServer.run(
+            dir,
+            databaseUrl,
+            c -> c,
+            Duration.ofSeconds(120),
+            "delivery.mjs",
+            "--secret",
+            TestServer.SECRET,
+            "--only",
+            "[restart]",
+            "--restart-via-stdio");
     return Stream.concat(
         NodeChecks.of("delivery.mjs", run.result()),
-        Stream.of(DynamicTest.dynamicTest("the [restart] checks asked for restarts", () ->
-            assertTrue(run.restarts() >= 2, "the [restart] checks asked for " + run.restarts() + " restarts\n" + run.result()))));
+        Stream.of(
+            DynamicTest.dynamicTest(
+                "the [restart] checks asked for restarts",
+                () ->
+                    assertTrue(
+                        run.restarts() >= 2,
+                        "the [restart] checks asked for "
+                            + run.restarts()
+                            + " restarts\n"
+                            + run.result()))));
   }
 }

@@ -13,7 +13,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** user:online once when a user's first socket comes, user:offline once when the last goes, in order. */
+/**
+ * user:online once when a user's first socket comes, user:offline once when the last goes, in
+ * order.
+ */
 class PresenceTest {
   private final LocalAdapter adapter = new LocalAdapter(SocketPacket.MAIN_NAMESPACE);
   private final Presence presence = new Presence(adapter);
@@ -24,7 +27,15 @@ class PresenceTest {
   }
 
   static RecordedSocket socket(String id, String userId) {
-    return new RecordedSocket(id, new ChatSession(new Identity(userId, null, null, null, null), "pid-" + id, false, null, null, new Replies(Deadlines.NONE, 64)));
+    return new RecordedSocket(
+        id,
+        new ChatSession(
+            new Identity(userId, null, null, null, null),
+            "pid-" + id,
+            false,
+            null,
+            null,
+            new Replies(Deadlines.NONE, 64)));
   }
 
   private RecordedSocket connect(String id, String userId) {
@@ -42,7 +53,8 @@ class PresenceTest {
   }
 
   /** The presence packets a socket got once {@code sentinel}'s online (queued last) arrived. */
-  private static List<String> presenceUntil(RecordedSocket observer, String sentinel) throws InterruptedException {
+  private static List<String> presenceUntil(RecordedSocket observer, String sentinel)
+      throws InterruptedException {
     return observer.await(ps -> ps.contains(online(sentinel))).stream()
         .filter(p -> p.startsWith("2[\"user:o"))
         .toList();
@@ -59,7 +71,8 @@ class PresenceTest {
     presence.remove(alice2.socket, "alice");
     assertFalse(presence.isOnline("alice"));
     connect("z", "zed");
-    assertEquals(List.of(online("alice"), offline("alice"), online("zed")), presenceUntil(observer, "zed"));
+    assertEquals(
+        List.of(online("alice"), offline("alice"), online("zed")), presenceUntil(observer, "zed"));
     assertFalse(alice1.packets().contains(online("alice")), "not to the socket that caused it");
     assertEquals(List.of("olga", "zed"), presence.onlineUserIds().stream().sorted().toList());
   }
@@ -70,12 +83,15 @@ class PresenceTest {
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
       RecordedSocket mine = socket("a" + t, "alice");
-      threads.add(Thread.ofPlatform().start(() -> {
-        for (int i = 0; i < 300; i++) {
-          presence.add(mine.socket, "alice");
-          presence.remove(mine.socket, "alice");
-        }
-      }));
+      threads.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    for (int i = 0; i < 300; i++) {
+                      presence.add(mine.socket, "alice");
+                      presence.remove(mine.socket, "alice");
+                    }
+                  }));
     }
     for (Thread t : threads) {
       t.join();
@@ -85,7 +101,10 @@ class PresenceTest {
     List<String> alice = seen.stream().filter(p -> p.contains("alice")).toList();
     assertFalse(alice.isEmpty());
     for (int i = 0; i < alice.size(); i++) {
-      assertEquals(i % 2 == 0 ? online("alice") : offline("alice"), alice.get(i), "online and offline alternate, at " + i);
+      assertEquals(
+          i % 2 == 0 ? online("alice") : offline("alice"),
+          alice.get(i),
+          "online and offline alternate, at " + i);
     }
     assertEquals(offline("alice"), alice.get(alice.size() - 1), "alice ends offline");
   }

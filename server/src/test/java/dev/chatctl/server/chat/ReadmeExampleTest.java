@@ -30,11 +30,23 @@ class ReadmeExampleTest {
     Path script = NodeScript.directory().resolve("readme-client.generated.mjs");
     Files.writeString(script, example, StandardCharsets.UTF_8);
     try (TestServer server = TestServer.h2(dir);
-        NodeScript.Running bob = NodeScript.start(script.getFileName().toString(), Map.of("CHAT_URL", server.url(), "TOKEN", server.token("bob")))) {
+        NodeScript.Running bob =
+            NodeScript.start(
+                script.getFileName().toString(),
+                Map.of("CHAT_URL", server.url(), "TOKEN", server.token("bob")))) {
       assertNotNull(bob.awaitLine("connected", 20), bob::output);
       try (NodeScript.Running alice =
-          NodeScript.start(script.getFileName().toString(),
-              Map.of("CHAT_URL", server.url(), "TOKEN", server.token("alice"), "TO", "bob", "TEXT", "Hi Bob"))) {
+          NodeScript.start(
+              script.getFileName().toString(),
+              Map.of(
+                  "CHAT_URL",
+                  server.url(),
+                  "TOKEN",
+                  server.token("alice"),
+                  "TO",
+                  "bob",
+                  "TEXT",
+                  "Hi Bob"))) {
         String sent = alice.awaitLine("sent ", 20);
         assertNotNull(sent, alice::output);
         String received = bob.awaitLine("received ", 20);
@@ -54,9 +66,14 @@ class ReadmeExampleTest {
 
   /** The js block between the README's example:client markers. */
   static String extractExample() throws Exception {
-    Path readme = Files.exists(Path.of("README.md")) ? Path.of("README.md") : Path.of("../README.md");
+    Path readme =
+        Files.exists(Path.of("README.md")) ? Path.of("README.md") : Path.of("../README.md");
     String text = Files.readString(readme, StandardCharsets.UTF_8);
-    Matcher m = Pattern.compile("<!-- example:client -->\\s*```js\\n(.*?)```\\s*<!-- /example:client -->", Pattern.DOTALL).matcher(text);
+    Matcher m =
+        Pattern.compile(
+                "<!-- example:client -->\\s*```js\\n(.*?)```\\s*<!-- /example:client -->",
+                Pattern.DOTALL)
+            .matcher(text);
     assertTrue(m.find(), "README.md has the client example between its markers");
     return m.group(1);
   }

@@ -16,7 +16,10 @@ class RepliesTest {
   private final List<String> answers = new ArrayList<>();
 
   private void add(CompletableFuture<String> work, boolean afterEarlier) {
-    replies.add(() -> work, afterEarlier, (value, error) -> answers.add(error != null ? "failed: " + error.getMessage() : value));
+    replies.add(
+        () -> work,
+        afterEarlier,
+        (value, error) -> answers.add(error != null ? "failed: " + error.getMessage() : value));
   }
 
   @Test
@@ -34,10 +37,13 @@ class RepliesTest {
     CompletableFuture<String> earlier = new CompletableFuture<>();
     add(earlier, false);
     AtomicBoolean started = new AtomicBoolean();
-    replies.add(() -> {
-      started.set(true);
-      return CompletableFuture.completedFuture("after");
-    }, true, (value, error) -> answers.add(value));
+    replies.add(
+        () -> {
+          started.set(true);
+          return CompletableFuture.completedFuture("after");
+        },
+        true,
+        (value, error) -> answers.add(value));
     assertFalse(started.get());
     earlier.complete("before");
     assertTrue(started.get());
@@ -48,9 +54,12 @@ class RepliesTest {
   void aFailureIsAnsweredInItsTurnUnwrapped() {
     CompletableFuture<String> slow = new CompletableFuture<>();
     add(slow, false);
-    replies.add(() -> {
-      throw new IllegalStateException("boom");
-    }, false, (value, error) -> answers.add("failed: " + error.getMessage()));
+    replies.add(
+        () -> {
+          throw new IllegalStateException("boom");
+        },
+        false,
+        (value, error) -> answers.add("failed: " + error.getMessage()));
     add(CompletableFuture.failedFuture(new IllegalArgumentException("bad")), false);
     slow.complete("ok");
     assertEquals(List.of("ok", "failed: boom", "failed: bad"), answers);
@@ -88,7 +97,9 @@ class RepliesTest {
     assertFalse(answered.isDone(), "not before the deadline");
     Thread.sleep(60);
     deadlines.sweep();
-    assertTrue(answered.get(5, java.util.concurrent.TimeUnit.SECONDS) instanceof java.util.concurrent.TimeoutException);
+    assertTrue(
+        answered.get(5, java.util.concurrent.TimeUnit.SECONDS)
+            instanceof java.util.concurrent.TimeoutException);
     work.complete("stored late");
     assertEquals(List.of("stored late"), after, "what depends on the work itself still happens");
   }

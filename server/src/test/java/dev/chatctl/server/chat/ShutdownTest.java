@@ -28,7 +28,13 @@ class ShutdownTest {
     TestServer server = TestServer.h2(dir);
     String output;
     try (NodeScript.Running client =
-        NodeScript.start("shutdown-client.mjs", Map.of(), server.url(), server.token("alice"), server.token("bob"), String.valueOf(n))) {
+        NodeScript.start(
+            "shutdown-client.mjs",
+            Map.of(),
+            server.url(),
+            server.token("alice"),
+            server.token("bob"),
+            String.valueOf(n))) {
       assertNotNull(client.awaitLine("sending", 30), client::output);
       assertNotNull(client.awaitLine("ok ", 30), client::output); // some are stored: stop now
       server.close();
@@ -37,12 +43,23 @@ class ShutdownTest {
       output = client.output();
     }
     Set<String> ok = new HashSet<>();
-    Arrays.stream(output.split("\n")).filter(l -> l.startsWith("ok ")).forEach(l -> ok.add(l.split(" ")[1]));
-    long answered = output.lines().filter(l -> l.startsWith("ok ") || l.startsWith("error ")).count();
-    assertEquals(n, answered, () -> "every send is answered (stored, or refused while stopping):\n" + output);
+    Arrays.stream(output.split("\n"))
+        .filter(l -> l.startsWith("ok "))
+        .forEach(l -> ok.add(l.split(" ")[1]));
+    long answered =
+        output.lines().filter(l -> l.startsWith("ok ") || l.startsWith("error ")).count();
+    assertEquals(
+        n,
+        answered,
+        () -> "every send is answered (stored, or refused while stopping):\n" + output);
     try (Database db = Database.open(server.database(), 2)) {
       int stored = MessageStore.count(db.dsl());
-      assertEquals(ok.size(), stored, () -> "every message answered ok is stored, and only those:\n" + output.lines().filter(l -> !l.startsWith("ok ")).limit(20).toList());
+      assertEquals(
+          ok.size(),
+          stored,
+          () ->
+              "every message answered ok is stored, and only those:\n"
+                  + output.lines().filter(l -> !l.startsWith("ok ")).limit(20).toList());
     }
     assertTrue(ok.size() > 0 && ok.size() <= n);
   }

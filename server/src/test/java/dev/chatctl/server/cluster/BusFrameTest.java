@@ -17,13 +17,17 @@ import net.jqwik.api.constraints.Size;
 class BusFrameTest {
   @Property(tries = 500)
   void whatIsEncodedDecodesUnchanged(
-      @ForAll String node, @ForAll String event, @ForAll long offset, @ForAll @Size(max = 64) List<String> args) {
+      @ForAll String node,
+      @ForAll String event,
+      @ForAll long offset,
+      @ForAll @Size(max = 64) List<String> args) {
     BusFrame frame = new BusFrame(node, event, offset, args);
     assertEquals(frame, BusFrame.decode(frame.encode()));
   }
 
   @Property(tries = 500)
-  void aCutOrLengthenedFrameIsRefusedNeverMisread(@ForAll @Size(max = 5) List<String> args, @ForAll byte extra) {
+  void aCutOrLengthenedFrameIsRefusedNeverMisread(
+      @ForAll @Size(max = 5) List<String> args, @ForAll byte extra) {
     byte[] bytes = new BusFrame("n1", "message:receive", 7, args).encode();
     for (int cut = 0; cut < bytes.length; cut++) {
       byte[] shorter = Arrays.copyOf(bytes, cut);

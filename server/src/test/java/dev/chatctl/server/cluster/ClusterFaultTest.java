@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Redis failing under the cluster, on a redis-server of the test's own: its pub/sub connections
- * killed, and the whole server paused for 10 s. The bus notices, says so, comes back by itself,
- * and presence converges.
+ * killed, and the whole server paused for 10 s. The bus notices, says so, comes back by itself, and
+ * presence converges.
  */
 class ClusterFaultTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
@@ -48,7 +48,8 @@ class ClusterFaultTest {
   }
 
   private static void publishQuietly(ClusterNode from, String user, String payload) {
-    from.bus.publish(user, payload.getBytes(StandardCharsets.UTF_8)); // may fail while Redis is away
+    from.bus.publish(
+        user, payload.getBytes(StandardCharsets.UTF_8)); // may fail while Redis is away
   }
 
   private static boolean heard(ClusterNode node, String payload) {
@@ -61,17 +62,26 @@ class ClusterFaultTest {
     ClusterNode receiver = node("receiver");
     receiver.bus.subscribe("bob").toCompletableFuture().get(5, TimeUnit.SECONDS);
     sender.presence.userUp("alice").toCompletableFuture().get(5, TimeUnit.SECONDS);
-    Eventually.within(WAIT, "alice online", () -> receiver.presence.onlineUsers().contains("alice"));
+    Eventually.within(
+        WAIT, "alice online", () -> receiver.presence.onlineUsers().contains("alice"));
 
     String killed = redis.command("CLIENT", "KILL", "TYPE", "pubsub");
-    assertTrue(killed.startsWith(":") && !killed.equals(":0"), "pub/sub connections killed: " + killed);
-    Eventually.within(WAIT, "the bus said it was down", () -> receiver.states.contains(ClusterBus.State.DOWN));
-    Eventually.within(WAIT, () -> "the bus is up again: " + receiver.states, () -> receiver.bus.state() == ClusterBus.State.UP);
+    assertTrue(
+        killed.startsWith(":") && !killed.equals(":0"), "pub/sub connections killed: " + killed);
+    Eventually.within(
+        WAIT, "the bus said it was down", () -> receiver.states.contains(ClusterBus.State.DOWN));
+    Eventually.within(
+        WAIT,
+        () -> "the bus is up again: " + receiver.states,
+        () -> receiver.bus.state() == ClusterBus.State.UP);
 
     publishQuietly(sender, "bob", "after");
     Eventually.within(WAIT, "bob's channel subscribed again", () -> heard(receiver, "after"));
     sender.presence.userUp("carol").toCompletableFuture().get(5, TimeUnit.SECONDS);
-    Eventually.within(WAIT, "presence events flow again", () -> receiver.presence.onlineUsers().equals(Set.of("alice", "carol")));
+    Eventually.within(
+        WAIT,
+        "presence events flow again",
+        () -> receiver.presence.onlineUsers().equals(Set.of("alice", "carol")));
   }
 
   @Test
@@ -87,7 +97,8 @@ class ClusterFaultTest {
     CompletionStage<Void> daveSubscribed;
     CompletionStage<Void> daveAgain;
     try {
-      Eventually.within(WAIT, "the bus noticed it hears nothing", () -> n2.bus.state() == ClusterBus.State.DOWN);
+      Eventually.within(
+          WAIT, "the bus noticed it hears nothing", () -> n2.bus.state() == ClusterBus.State.DOWN);
       // presence changes while Redis does not answer: they fail, and are written later
       n1.presence.userUp("carol");
       n1.presence.userDown("alice");
@@ -103,16 +114,24 @@ class ClusterFaultTest {
     }
     long resumed = System.nanoTime();
     Eventually.within(WAIT, "the bus is up again", () -> n2.bus.state() == ClusterBus.State.UP);
-    Eventually.within(WAIT, () -> "presence converged: " + n2.presence.onlineUsers(), () -> n2.presence.onlineUsers().equals(Set.of("carol")));
+    Eventually.within(
+        WAIT,
+        () -> "presence converged: " + n2.presence.onlineUsers(),
+        () -> n2.presence.onlineUsers().equals(Set.of("carol")));
     Duration converged = Duration.ofNanos(System.nanoTime() - resumed);
     assertTrue(converged.compareTo(WAIT) < 0, "converged in " + converged);
     assertEquals(Set.of("carol"), n1.presence.onlineUsers());
 
     publishQuietly(n1, "bob", "after");
     Eventually.within(WAIT, "live payloads flow again", () -> heard(n2, "after"));
-    assertTrue(daveSubscribed.toCompletableFuture().isCompletedExceptionally(), "the subscribe during the pause failed");
-    assertTrue(daveAgain.toCompletableFuture().isCompletedExceptionally(), "and so did the second socket's: it waited for the same");
+    assertTrue(
+        daveSubscribed.toCompletableFuture().isCompletedExceptionally(),
+        "the subscribe during the pause failed");
+    assertTrue(
+        daveAgain.toCompletableFuture().isCompletedExceptionally(),
+        "and so did the second socket's: it waited for the same");
     publishQuietly(n1, "dave", "for dave");
-    Eventually.within(WAIT, "dave's channel subscribed once Redis was back", () -> heard(n2, "for dave"));
+    Eventually.within(
+        WAIT, "dave's channel subscribed once Redis was back", () -> heard(n2, "for dave"));
   }
 }

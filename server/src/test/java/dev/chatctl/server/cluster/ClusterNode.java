@@ -28,7 +28,11 @@ final class ClusterNode implements AutoCloseable {
     redis = new ClusterRedis(settings);
     presence = new ClusterPresence(redis, sockets::get, metrics);
     presence.addListener(changes::add);
-    bus = new ClusterBus(redis, (user, payload) -> received.add(new Received(user, new String(payload))), metrics);
+    bus =
+        new ClusterBus(
+            redis,
+            (user, payload) -> received.add(new Received(user, new String(payload))),
+            metrics);
     bus.addStateListener(states::add);
   }
 
@@ -40,7 +44,10 @@ final class ClusterNode implements AutoCloseable {
 
   /** Changes of one user seen here, as "+user"/"-user". */
   List<String> changesOf(String userId) {
-    return changes.stream().filter(e -> e.userId().equals(userId)).map(e -> (e.online() ? "+" : "-") + e.userId()).toList();
+    return changes.stream()
+        .filter(e -> e.userId().equals(userId))
+        .map(e -> (e.online() ? "+" : "-") + e.userId())
+        .toList();
   }
 
   /** The node dies: no more heartbeats, its connections cut, nothing said to the others. */

@@ -38,8 +38,17 @@ class PresenceMirrorTest {
     assertEquals(List.of(), mirror.apply(on(6, "b")));
     List<PresenceEvent> changes = mirror.replace(5, List.of("a", "z"), false);
     assertEquals(
-        List.of(new PresenceEvent(0, true, null, "a"), new PresenceEvent(0, true, null, "z"), on(6, "b")),
-        changes.stream().sorted((x, y) -> Long.compare(x.seq(), y.seq()) != 0 ? Long.compare(x.seq(), y.seq()) : x.userId().compareTo(y.userId())).toList());
+        List.of(
+            new PresenceEvent(0, true, null, "a"),
+            new PresenceEvent(0, true, null, "z"),
+            on(6, "b")),
+        changes.stream()
+            .sorted(
+                (x, y) ->
+                    Long.compare(x.seq(), y.seq()) != 0
+                        ? Long.compare(x.seq(), y.seq())
+                        : x.userId().compareTo(y.userId()))
+            .toList());
     assertEquals(Set.of("a", "b", "z"), mirror.online());
     assertEquals(6, mirror.seq());
   }
@@ -49,7 +58,9 @@ class PresenceMirrorTest {
     PresenceMirror mirror = new PresenceMirror();
     mirror.replace(10, List.of("a", "b"), false);
     List<PresenceEvent> changes = mirror.replace(12, List.of("b", "c"), false);
-    assertEquals(Set.of(new PresenceEvent(0, false, null, "a"), new PresenceEvent(0, true, null, "c")), Set.copyOf(changes));
+    assertEquals(
+        Set.of(new PresenceEvent(0, false, null, "a"), new PresenceEvent(0, true, null, "c")),
+        Set.copyOf(changes));
     assertTrue(mirror.replace(11, List.of(), false).isEmpty(), "older than what was applied");
     assertEquals(Set.of("b", "c"), mirror.online());
   }

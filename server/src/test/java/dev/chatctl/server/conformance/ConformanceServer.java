@@ -17,10 +17,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The application the socket.io-protocol repository's test-suite expects (its README): the
- * protocol layer with pingInterval 300, pingTimeout 200, connectTimeout 1000, every origin
- * allowed, {@code message} echoed as {@code message-back}, {@code message-with-ack} acknowledged
- * with its arguments, the handshake's auth emitted as {@code auth}, on "/" and "/custom".
+ * The application the socket.io-protocol repository's test-suite expects (its README): the protocol
+ * layer with pingInterval 300, pingTimeout 200, connectTimeout 1000, every origin allowed, {@code
+ * message} echoed as {@code message-back}, {@code message-with-ack} acknowledged with its
+ * arguments, the handshake's auth emitted as {@code auth}, on "/" and "/custom".
  *
  * <p>Run with {@code scripts/conformance-server PORT}; it serves until killed.
  */

@@ -88,12 +88,16 @@ class EngineSessionTest {
     try (Socket tcp = new Socket("127.0.0.1", server.port)) {
       tcp.setSoTimeout(5000);
       OutputStream out = tcp.getOutputStream();
-      out.write(("POST /socket.io/?EIO=4&transport=polling&sid=" + sid + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-              + "Content-Type: text/plain;charset=UTF-8\r\nTransfer-Encoding: chunked\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST /socket.io/?EIO=4&transport=polling&sid="
+                  + sid
+                  + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  + "Content-Type: text/plain;charset=UTF-8\r\nTransfer-Encoding: chunked\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       try {
         for (byte[] chunk : chunks) {
-          out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.write(
+              (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
           out.write(chunk);
           out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
         }
@@ -102,7 +106,9 @@ class EngineSessionTest {
       } catch (IOException e) {
         // the server may answer and close before taking all of a refused body
       }
-      return new BufferedReader(new InputStreamReader(tcp.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+      return new BufferedReader(
+              new InputStreamReader(tcp.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
     }
   }
 
@@ -110,7 +116,11 @@ class EngineSessionTest {
   void aChunkedPostIsReadWholeWithinMaxPayloadAndRefusedWholeBeyondIt() throws Exception {
     RawPolling client = RawPolling.open(server.port);
     EngineTestServer.Opened opened = server.next();
-    String ok = chunkedPost(client.sid, "4a\u001e".getBytes(StandardCharsets.UTF_8), "4b".getBytes(StandardCharsets.UTF_8));
+    String ok =
+        chunkedPost(
+            client.sid,
+            "4a\u001e".getBytes(StandardCharsets.UTF_8),
+            "4b".getBytes(StandardCharsets.UTF_8));
     assertTrue(ok.startsWith("HTTP/1.1 200"), ok);
     assertEquals("a", opened.messages.poll(5, TimeUnit.SECONDS));
     assertEquals("b", opened.messages.poll(5, TimeUnit.SECONDS));
@@ -123,7 +133,9 @@ class EngineSessionTest {
     String refused = chunkedPost(client.sid, chunks);
     assertTrue(refused.startsWith("HTTP/1.1 413"), refused);
     assertEquals("transport error", opened.reason());
-    assertNull(opened.messages.poll(200, TimeUnit.MILLISECONDS), "nothing of the refused body is processed");
+    assertNull(
+        opened.messages.poll(200, TimeUnit.MILLISECONDS),
+        "nothing of the refused body is processed");
   }
 
   @Test
@@ -179,8 +191,13 @@ class EngineSessionTest {
 
   @Test
   void aProbeThatNeverUpgradesIsDroppedAndPollingGoesOn() throws Exception {
-    EngineOptions options = new EngineOptions(
-        Duration.ofSeconds(25), Duration.ofSeconds(20), 1_000_000, Duration.ofMillis(300), 1 << 20);
+    EngineOptions options =
+        new EngineOptions(
+            Duration.ofSeconds(25),
+            Duration.ofSeconds(20),
+            1_000_000,
+            Duration.ofMillis(300),
+            1 << 20);
     try (EngineTestServer quick = new EngineTestServer(options)) {
       RawPolling client = RawPolling.open(quick.port);
       EngineTestServer.Opened opened = quick.next();
@@ -196,7 +213,8 @@ class EngineSessionTest {
 
   @Test
   void anUnansweredPingTimesTheSessionOutAndAnsweredOnesKeepItOpen() throws Exception {
-    EngineOptions options = EngineOptions.defaults().withPing(Duration.ofMillis(200), Duration.ofMillis(300));
+    EngineOptions options =
+        EngineOptions.defaults().withPing(Duration.ofMillis(200), Duration.ofMillis(300));
     try (EngineTestServer quick = new EngineTestServer(options)) {
       RawPolling answering = RawPolling.open(quick.port);
       EngineTestServer.Opened kept = quick.next();
@@ -233,7 +251,9 @@ class EngineSessionTest {
   @Test
   void aClientThatStopsPollingIsDroppedOnceMoreThanTheBufferCapWaitsForIt() throws Exception {
     EngineOptions d = EngineOptions.defaults();
-    EngineOptions small = new EngineOptions(d.pingInterval(), d.pingTimeout(), d.maxPayload(), d.upgradeTimeout(), 64 * 1024);
+    EngineOptions small =
+        new EngineOptions(
+            d.pingInterval(), d.pingTimeout(), d.maxPayload(), d.upgradeTimeout(), 64 * 1024);
     try (EngineTestServer capped = new EngineTestServer(small)) {
       RawPolling client = RawPolling.open(capped.port);
       EngineTestServer.Opened opened = capped.next();
@@ -255,7 +275,8 @@ class EngineSessionTest {
         kept += last.equals("1") ? 0 : last.split("\u001e").length;
       }
       assertEquals("1", last, "the client learns of the close");
-      assertTrue(kept < 64, "what was dropped is not sent: " + kept + " messages came after the drop");
+      assertTrue(
+          kept < 64, "what was dropped is not sent: " + kept + " messages came after the drop");
     }
   }
 }

@@ -9,8 +9,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An Engine.IO endpoint on a free port with no Socket.IO above it: every session it opens is
- * handed to the test, with what its client sent and why it closed.
+ * An Engine.IO endpoint on a free port with no Socket.IO above it: every session it opens is handed
+ * to the test, with what its client sent and why it closed.
  */
 final class EngineTestServer implements AutoCloseable {
 
@@ -50,11 +50,14 @@ final class EngineTestServer implements AutoCloseable {
   final int port;
 
   EngineTestServer(EngineOptions options) {
-    engine = new EngineIoServer(options, session -> {
-      Opened opened = new Opened(session);
-      sessions.add(opened);
-      return opened;
-    });
+    engine =
+        new EngineIoServer(
+            options,
+            session -> {
+              Opened opened = new Opened(session);
+              sessions.add(opened);
+              return opened;
+            });
     undertow =
         Undertow.builder()
             .addHttpListener(0, "127.0.0.1")

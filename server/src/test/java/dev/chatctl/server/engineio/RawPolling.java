@@ -13,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
 
 /** An Engine.IO long-polling client over plain HTTP requests: handshake, GETs and POSTs. */
 public final class RawPolling {
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final int port;
   public final String sid;
 
@@ -25,7 +26,9 @@ public final class RawPolling {
   /** Opens a session over polling. */
   public static RawPolling open(int port) throws IOException, InterruptedException {
     RawPolling anonymous = new RawPolling(port, null);
-    HttpResponse<String> open = anonymous.http.send(anonymous.request("").GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> open =
+        anonymous.http.send(
+            anonymous.request("").GET().build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, open.statusCode(), open.body());
     assertTrue(open.body().startsWith("0{"), open.body());
     String sid = Json.MAPPER.readTree(open.body().substring(1)).get("sid").asText();
@@ -34,12 +37,14 @@ public final class RawPolling {
 
   /** A GET (a poll): the answer comes when the server has packets. */
   public CompletableFuture<HttpResponse<String>> poll() {
-    return http.sendAsync(request("&sid=" + sid).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.sendAsync(
+        request("&sid=" + sid).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** A POST of this payload; returns its status. */
   public int post(String payload) throws IOException, InterruptedException {
-    HttpRequest post = request("&sid=" + sid).POST(HttpRequest.BodyPublishers.ofString(payload)).build();
+    HttpRequest post =
+        request("&sid=" + sid).POST(HttpRequest.BodyPublishers.ofString(payload)).build();
     return http.send(post, HttpResponse.BodyHandlers.ofString()).statusCode();
   }
 
@@ -49,6 +54,7 @@ public final class RawPolling {
   }
 
   private HttpRequest.Builder request(String extra) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=polling" + extra));
+    return HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=polling" + extra));
   }
 }

@@ -37,8 +37,9 @@ public final class RawWebSocket implements AutoCloseable {
     socket.setSoTimeout(5000);
     out = socket.getOutputStream();
     in = new DataInputStream(socket.getInputStream());
-    out.write(("GET /socket.io/?" + query + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + "\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("GET /socket.io/?" + query + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + "\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
   }
 
   /** An upgraded WebSocket on {@code /socket.io/?query}. */
@@ -49,7 +50,9 @@ public final class RawWebSocket implements AutoCloseable {
     return ws;
   }
 
-  /** An upgrade request as given, for tests of refusals: read the answer with {@link #readHttpHead}. */
+  /**
+   * An upgrade request as given, for tests of refusals: read the answer with {@link #readHttpHead}.
+   */
   public static RawWebSocket request(int port, String query, String headers) throws IOException {
     return new RawWebSocket(port, query, headers);
   }
@@ -57,7 +60,9 @@ public final class RawWebSocket implements AutoCloseable {
   /** The upgrade headers, with this version, and with a key or none. */
   public static String upgradeHeaders(String version, boolean key) {
     return "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-        + (key ? "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(new byte[16]) + "\r\n" : "")
+        + (key
+            ? "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(new byte[16]) + "\r\n"
+            : "")
         + (version != null ? "Sec-WebSocket-Version: " + version + "\r\n" : "");
   }
 
@@ -123,7 +128,9 @@ public final class RawWebSocket implements AutoCloseable {
     return new String((byte[]) f[1], StandardCharsets.UTF_8);
   }
 
-  /** Reads until the server closes; returns the close code it sent (1005 for none, -1 if no frame). */
+  /**
+   * Reads until the server closes; returns the close code it sent (1005 for none, -1 if no frame).
+   */
   public int closeCode() throws IOException {
     try {
       while (true) {

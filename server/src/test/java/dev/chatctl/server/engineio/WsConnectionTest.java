@@ -29,7 +29,9 @@ class WsConnectionTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    server = ConformanceServer.start(port, EngineOptions.defaults(), SocketIoServer.DEFAULT_CONNECT_TIMEOUT);
+    server =
+        ConformanceServer.start(
+            port, EngineOptions.defaults(), SocketIoServer.DEFAULT_CONNECT_TIMEOUT);
   }
 
   @AfterAll
@@ -149,7 +151,8 @@ class WsConnectionTest {
   void binaryFramesCarryAttachments() throws IOException {
     try (RawWebSocket ws = joined()) {
       ws.text("451-[\"message\",{\"_placeholder\":true,\"num\":0}]");
-      ws.frame(true, 2, new byte[] {'4', 1, 2, 3}); // an Engine.IO binary message: no type byte in v4
+      ws.frame(
+          true, 2, new byte[] {'4', 1, 2, 3}); // an Engine.IO binary message: no type byte in v4
       assertEquals("451-[\"message-back\",{\"_placeholder\":true,\"num\":0}]", ws.nextText());
       Object[] attachment = ws.next();
       assertEquals(2, (int) attachment[0]);

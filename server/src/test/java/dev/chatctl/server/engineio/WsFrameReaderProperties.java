@@ -27,19 +27,22 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
 /**
- * Properties of {@link WsFrameReader} over random and mutated input, fed in chunks of any size:
- * it fails only with its own {@link WsProtocolException}, always returns, and allocates in
- * proportion to the bytes it was given, never to the lengths they announce (issue 10).
+ * Properties of {@link WsFrameReader} over random and mutated input, fed in chunks of any size: it
+ * fails only with its own {@link WsProtocolException}, always returns, and allocates in proportion
+ * to the bytes it was given, never to the lengths they announce (issue 10).
  */
 class WsFrameReaderProperties {
   /** Large, so that a length announced at random could cost much if it were trusted. */
   private static final int MAX_MESSAGE = 16 * 1024 * 1024;
+
   private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+
   /**
    * Allowed allocation: a few times the input (buffers grow by doubling, text is decoded), plus a
    * constant for the measure's own noise (the part of a thread-local allocation buffer retired).
    */
   private static final long ALLOCATION_PER_BYTE = 16;
+
   private static final long ALLOCATION_CONSTANT = 256 * 1024;
 
   /** A sink that keeps nothing. */
@@ -99,24 +102,31 @@ class WsFrameReaderProperties {
         reader.read(ByteBuffer.wrap(input, at, Math.min(chunk, input.length - at)));
       }
     } catch (WsProtocolException e) {
-      assertTrue(CloseCode.allowedOnWire(e.code().code), "a close code that can be sent: " + e.code());
+      assertTrue(
+          CloseCode.allowedOnWire(e.code().code), "a close code that can be sent: " + e.code());
     }
     return sink;
   }
 
-  /** Feeds {@code input} in chunks of {@code chunk} bytes; checks time, exceptions and allocation. */
+  /**
+   * Feeds {@code input} in chunks of {@code chunk} bytes; checks time, exceptions and allocation.
+   */
   private static Counting feed(byte[] input, int chunk) {
-    Future<Counting> run = READER_THREAD.submit(() -> {
-      if (!warmedUp) {
-        warmUp();
-      }
-      long before = THREADS.getCurrentThreadAllocatedBytes();
-      Counting sink = read(input, chunk);
-      long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
-      long bound = ALLOCATION_PER_BYTE * input.length + ALLOCATION_CONSTANT;
-      assertTrue(allocated <= bound, allocated + " bytes allocated for " + input.length + " bytes of input");
-      return sink;
-    });
+    Future<Counting> run =
+        READER_THREAD.submit(
+            () -> {
+              if (!warmedUp) {
+                warmUp();
+              }
+              long before = THREADS.getCurrentThreadAllocatedBytes();
+              Counting sink = read(input, chunk);
+              long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
+              long bound = ALLOCATION_PER_BYTE * input.length + ALLOCATION_CONSTANT;
+              assertTrue(
+                  allocated <= bound,
+                  allocated + " bytes allocated for " + input.length + " bytes of input");
+              return sink;
+            });
     try {
       return run.get(10, TimeUnit.SECONDS); // the reader never hangs
     } catch (ExecutionException e) {
@@ -128,12 +138,15 @@ class WsFrameReaderProperties {
   }
 
   @Property(tries = 300)
-  void randomBytes(@ForAll @Size(max = 4096) byte[] input, @ForAll @IntRange(min = 1, max = 512) int chunk) {
+  void randomBytes(
+      @ForAll @Size(max = 4096) byte[] input, @ForAll @IntRange(min = 1, max = 512) int chunk) {
     feed(input, chunk);
   }
 
   @Property(tries = 300)
-  void mutatedFrames(@ForAll("frames") List<byte[]> frames, @ForAll("mutations") List<int[]> mutations,
+  void mutatedFrames(
+      @ForAll("frames") List<byte[]> frames,
+      @ForAll("mutations") List<int[]> mutations,
       @ForAll @IntRange(min = 1, max = 512) int chunk) {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     frames.forEach(all::writeBytes);
@@ -147,7 +160,8 @@ class WsFrameReaderProperties {
   }
 
   @Property(tries = 200)
-  void validFramesAreAllRead(@ForAll("dataFrames") List<byte[]> frames, @ForAll @IntRange(min = 1, max = 512) int chunk) {
+  void validFramesAreAllRead(
+      @ForAll("dataFrames") List<byte[]> frames, @ForAll @IntRange(min = 1, max = 512) int chunk) {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     frames.forEach(all::writeBytes);
     assertEquals(frames.size(), feed(all.toByteArray(), chunk).messages);
@@ -156,7 +170,9 @@ class WsFrameReaderProperties {
   @Example
   void aHeaderAnnouncingNearlyAMegabyteCostsWhatArrived() {
     WsFrameReader reader = new WsFrameReader(1_000_000, new Counting());
-    byte[] header = {(byte) 0x82, (byte) (0x80 | 127), 0, 0, 0, 0, 0, 0x0F, 0x3E, 0x58, 1, 2, 3, 4, 'x'}; // 999,000
+    byte[] header = {
+      (byte) 0x82, (byte) (0x80 | 127), 0, 0, 0, 0, 0, 0x0F, 0x3E, 0x58, 1, 2, 3, 4, 'x'
+    }; // 999,000
     for (int warm = 0; warm < 2; warm++) {
       long before = THREADS.getCurrentThreadAllocatedBytes();
       try {
@@ -166,7 +182,9 @@ class WsFrameReaderProperties {
       }
       long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
       if (warm == 1) {
-        assertTrue(allocated < 4096, allocated + " bytes allocated for the first byte of a 999,000-byte frame");
+        assertTrue(
+            allocated < 4096,
+            allocated + " bytes allocated for the first byte of a 999,000-byte frame");
       }
     }
   }
@@ -183,7 +201,11 @@ class WsFrameReaderProperties {
 
   @Provide
   Arbitrary<List<byte[]>> dataFrames() {
-    Arbitrary<byte[]> ascii = Arbitraries.strings().ascii().ofMaxLength(2000).map(s -> s.getBytes(StandardCharsets.US_ASCII));
+    Arbitrary<byte[]> ascii =
+        Arbitraries.strings()
+            .ascii()
+            .ofMaxLength(2000)
+            .map(s -> s.getBytes(StandardCharsets.US_ASCII));
     Arbitrary<byte[]> binary = Arbitraries.bytes().array(byte[].class).ofMaxSize(2000);
     return Arbitraries.oneOf(
             ascii.map(p -> RawWebSocket.frameBytes(true, RawWebSocket.TEXT, p)),
@@ -194,7 +216,8 @@ class WsFrameReaderProperties {
 
   @Provide
   Arbitrary<List<int[]>> mutations() {
-    return Combinators.combine(Arbitraries.integers().between(0, 100_000), Arbitraries.integers().between(0, 255))
+    return Combinators.combine(
+            Arbitraries.integers().between(0, 100_000), Arbitraries.integers().between(0, 255))
         .as((at, value) -> new int[] {at, value})
         .list()
         .ofMaxSize(4);

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * RFC 6455's rules that a peer can break, one by one with a raw TCP client, and the close code
- * (or HTTP answer) the RFC names for each (issue 10).
+ * RFC 6455's rules that a peer can break, one by one with a raw TCP client, and the close code (or
+ * HTTP answer) the RFC names for each (issue 10).
  */
 class WsStrictnessTest {
   private static Undertow server;
@@ -27,7 +27,9 @@ class WsStrictnessTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    server = ConformanceServer.start(port, EngineOptions.defaults(), SocketIoServer.DEFAULT_CONNECT_TIMEOUT);
+    server =
+        ConformanceServer.start(
+            port, EngineOptions.defaults(), SocketIoServer.DEFAULT_CONNECT_TIMEOUT);
   }
 
   @AfterAll
@@ -95,16 +97,36 @@ class WsStrictnessTest {
   @Test
   void aFrameAnnouncedOverMaxPayloadIsTooBigBeforeItsBytesCome() throws IOException {
     // a text frame header announcing 2,000,000 bytes (limit 1,000,000), a mask, and one byte
-    byte[] header = {(byte) 0x81, (byte) (0x80 | 127), 0, 0, 0, 0, 0, 0x1E, (byte) 0x84, (byte) 0x80, 1, 2, 3, 4, 'x'};
+    byte[] header = {
+      (byte) 0x81,
+      (byte) (0x80 | 127),
+      0,
+      0,
+      0,
+      0,
+      0,
+      0x1E,
+      (byte) 0x84,
+      (byte) 0x80,
+      1,
+      2,
+      3,
+      4,
+      'x'
+    };
     assertEquals(1009, answerTo(header));
   }
 
   @Test
   void reservedBitsUnknownOpcodesAndBadControlFramesAreProtocolErrors() throws IOException {
-    assertEquals(1002, answerTo(new byte[] {(byte) 0xC1, (byte) 0x80, 0, 0, 0, 0}), "RSV1 without an extension");
+    assertEquals(
+        1002,
+        answerTo(new byte[] {(byte) 0xC1, (byte) 0x80, 0, 0, 0, 0}),
+        "RSV1 without an extension");
     assertEquals(1002, answerTo(new byte[] {(byte) 0x83, (byte) 0x80, 0, 0, 0, 0}), "opcode 3");
     assertEquals(1002, answerTo(new byte[] {(byte) 0x8B, (byte) 0x80, 0, 0, 0, 0}), "opcode 0xB");
-    assertEquals(1002, answerTo(new byte[] {(byte) 0x89, (byte) (0x80 | 126), 0, 126}), "a 126-byte ping");
+    assertEquals(
+        1002, answerTo(new byte[] {(byte) 0x89, (byte) (0x80 | 126), 0, 126}), "a 126-byte ping");
     assertEquals(1002, answerTo(new byte[] {0x09, (byte) 0x80, 0, 0, 0, 0}), "a fragmented ping");
     byte[] top = {(byte) 0x82, (byte) (0x80 | 127), (byte) 0x80, 0, 0, 0, 0, 0, 0, 1, 9, 9, 9, 9};
     assertEquals(1002, answerTo(top), "a 64-bit length with its top bit set");
@@ -122,7 +144,9 @@ class WsStrictnessTest {
   @Test
   void anUnsupportedVersionGets426NamingVersion13() throws IOException {
     for (String version : new String[] {"12", "8", null}) {
-      try (RawWebSocket ws = RawWebSocket.request(port, "EIO=4&transport=websocket", RawWebSocket.upgradeHeaders(version, true))) {
+      try (RawWebSocket ws =
+          RawWebSocket.request(
+              port, "EIO=4&transport=websocket", RawWebSocket.upgradeHeaders(version, true))) {
         String head = ws.readHttpHead();
         assertTrue(head.startsWith("HTTP/1.1 426"), version + ": " + head);
         assertTrue(head.toLowerCase().contains("sec-websocket-version: 13"), head);
@@ -132,10 +156,13 @@ class WsStrictnessTest {
 
   @Test
   void aMissingOrInvalidKeyGets400() throws IOException {
-    try (RawWebSocket ws = RawWebSocket.request(port, "EIO=4&transport=websocket", RawWebSocket.upgradeHeaders("13", false))) {
+    try (RawWebSocket ws =
+        RawWebSocket.request(
+            port, "EIO=4&transport=websocket", RawWebSocket.upgradeHeaders("13", false))) {
       assertTrue(ws.readHttpHead().startsWith("HTTP/1.1 400"));
     }
-    String shortKey = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: c2hvcnQ=\r\nSec-WebSocket-Version: 13\r\n";
+    String shortKey =
+        "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: c2hvcnQ=\r\nSec-WebSocket-Version: 13\r\n";
     try (RawWebSocket ws = RawWebSocket.request(port, "EIO=4&transport=websocket", shortKey)) {
       assertTrue(ws.readHttpHead().startsWith("HTTP/1.1 400"));
     }

@@ -31,7 +31,11 @@ class AcceptAfterEmfileTest {
     }
     Path log = dir.resolve("server.log");
     ProcessBuilder builder =
-        new ProcessBuilder("sh", "-c", "ulimit -n 300 && exec \"$0\" serve", ServeMain.launcher(dir).toString())
+        new ProcessBuilder(
+                "sh",
+                "-c",
+                "ulimit -n 300 && exec \"$0\" serve",
+                ServeMain.launcher(dir).toString())
             .directory(dir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
@@ -47,7 +51,9 @@ class AcceptAfterEmfileTest {
     try {
       assertEquals("200 {\"status\":\"ok\"}", healthz(port, 60_000), "the server starts");
       for (int i = 0; i < 400; i++) {
-        flood.add(new RawHttp(port)); // the kernel completes these; the server runs out while accepting them
+        flood.add(
+            new RawHttp(
+                port)); // the kernel completes these; the server runs out while accepting them
       }
       String output = "";
       for (int i = 0; i < 100 && !output.contains("Too many open files"); i++) {
@@ -59,7 +65,10 @@ class AcceptAfterEmfileTest {
         c.close();
       }
       flood.clear();
-      assertEquals("200 {\"status\":\"ok\"}", healthz(port, 30_000), "accepting again once descriptors are free");
+      assertEquals(
+          "200 {\"status\":\"ok\"}",
+          healthz(port, 30_000),
+          "accepting again once descriptors are free");
       assertTrue(server.isAlive());
     } finally {
       for (RawHttp c : flood) {

@@ -19,8 +19,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * The decoders' fuzz inputs ({@link Fuzz}) sent to a live server by an authenticated client, over
- * WebSocket (with random binary frames among them) and in polling bodies: after each try the
- * server still serves, and a well-behaved client still sends a message and gets its ack.
+ * WebSocket (with random binary frames among them) and in polling bodies: after each try the server
+ * still serves, and a well-behaved client still sends a message and gets its ack.
  */
 class LiveFuzzTest {
   private static Path dir;
@@ -44,7 +44,9 @@ class LiveFuzzTest {
   }
 
   @Property(tries = 100)
-  void webSocketFramesNeverTakeTheServerDown(@ForAll("engineFrames") List<String> frames, @ForAll @Size(max = 2000) byte[] binary) throws Exception {
+  void webSocketFramesNeverTakeTheServerDown(
+      @ForAll("engineFrames") List<String> frames, @ForAll @Size(max = 2000) byte[] binary)
+      throws Exception {
     try (RawHttp ws = connected("alice")) {
       for (String frame : frames) {
         ws.text(frame);
@@ -57,10 +59,13 @@ class LiveFuzzTest {
   }
 
   @Property(tries = 50)
-  void pollingBodiesNeverTakeTheServerDown(@ForAll("engineFrames") List<String> bodies) throws Exception {
+  void pollingBodiesNeverTakeTheServerDown(@ForAll("engineFrames") List<String> bodies)
+      throws Exception {
     try (RawHttp polling = new RawHttp(server.port())) {
       String open = polling.get("/socket.io/?EIO=4&transport=polling");
-      String sid = open.substring(open.indexOf("\"sid\":\"") + 7, open.indexOf("\",", open.indexOf("\"sid\":\"")));
+      String sid =
+          open.substring(
+              open.indexOf("\"sid\":\"") + 7, open.indexOf("\",", open.indexOf("\"sid\":\"")));
       String path = "/socket.io/?EIO=4&transport=polling&sid=" + sid;
       assertEquals("200 ok", polling.post(path, "40{\"token\":\"" + server.token("alice") + "\"}"));
       for (String body : bodies) {

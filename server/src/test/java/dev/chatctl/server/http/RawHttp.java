@@ -11,7 +11,10 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
-/** A raw TCP client speaking just enough HTTP/1.1 (and WebSocket) by hand to test connection handling. */
+/**
+ * A raw TCP client speaking just enough HTTP/1.1 (and WebSocket) by hand to test connection
+ * handling.
+ */
 final class RawHttp implements AutoCloseable {
   final Socket socket = new Socket();
   final OutputStream out;
@@ -38,7 +41,12 @@ final class RawHttp implements AutoCloseable {
   /** A keep-alive POST of a text body; returns "STATUS BODY". */
   String post(String path, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    send("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: " + bytes.length + "\r\n\r\n");
+    send(
+        "POST "
+            + path
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: "
+            + bytes.length
+            + "\r\n\r\n");
     out.write(bytes);
     out.flush();
     return response();
@@ -72,7 +80,11 @@ final class RawHttp implements AutoCloseable {
         head.write(b);
         byte[] h = head.toByteArray();
         int n = h.length;
-        if (n >= 4 && h[n - 4] == '\r' && h[n - 3] == '\n' && h[n - 2] == '\r' && h[n - 1] == '\n') {
+        if (n >= 4
+            && h[n - 4] == '\r'
+            && h[n - 3] == '\n'
+            && h[n - 2] == '\r'
+            && h[n - 1] == '\n') {
           return head.toString(StandardCharsets.ISO_8859_1);
         }
       }
@@ -81,7 +93,10 @@ final class RawHttp implements AutoCloseable {
     }
   }
 
-  /** True when the server closes (or resets) the connection within {@code millis}, reading what it sends. */
+  /**
+   * True when the server closes (or resets) the connection within {@code millis}, reading what it
+   * sends.
+   */
   boolean closedWithin(long millis) throws IOException {
     long deadline = System.currentTimeMillis() + millis;
     try {
@@ -101,8 +116,11 @@ final class RawHttp implements AutoCloseable {
 
   /** Upgrades to a WebSocket at {@code path}; returns the status line and headers. */
   String upgrade(String path) throws IOException {
-    send("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    send(
+        "GET "
+            + path
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
     return head();
   }
 

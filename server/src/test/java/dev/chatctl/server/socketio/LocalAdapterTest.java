@@ -28,7 +28,8 @@ class LocalAdapterTest {
     assertEquals(2, written);
     assertEquals(List.of("2[\"message:receive\",{\"id\":\"m1\"},\"7\"]"), alice1.packets());
     assertEquals(alice1.packets(), alice2.packets());
-    assertSame(alice1.shared().get(0), alice2.shared().get(0), "one encoding shared by every socket");
+    assertSame(
+        alice1.shared().get(0), alice2.shared().get(0), "one encoding shared by every socket");
     assertEquals(List.of(), bob.packets());
   }
 
@@ -37,7 +38,8 @@ class LocalAdapterTest {
     RecordedSocket alice = join("a1", "alice");
     RecordedSocket bob = join("b1", "bob");
     RecordedSocket carol = join("c1", "carol");
-    assertEquals(2, adapter.everyone().except(alice.socket).emit("user:online", "{\"userId\":\"alice\"}"));
+    assertEquals(
+        2, adapter.everyone().except(alice.socket).emit("user:online", "{\"userId\":\"alice\"}"));
     assertEquals(List.of(), alice.packets());
     assertEquals(1, bob.packets().size());
     assertSame(bob.shared().get(0), carol.shared().get(0));

@@ -19,28 +19,33 @@ public final class RecordedSocket {
   private volatile boolean readingPaused;
 
   public RecordedSocket(String id, Object state) {
-    socket = new Socket(id, SocketPacket.MAIN_NAMESPACE, state, new Socket.Output() {
-      @Override
-      public void send(String text, List<byte[]> attachments) {
-        record(text, null);
-      }
+    socket =
+        new Socket(
+            id,
+            SocketPacket.MAIN_NAMESPACE,
+            state,
+            new Socket.Output() {
+              @Override
+              public void send(String text, List<byte[]> attachments) {
+                record(text, null);
+              }
 
-      @Override
-      public void send(SharedPacket packet) {
-        record(packet.text(), packet);
-      }
+              @Override
+              public void send(SharedPacket packet) {
+                record(packet.text(), packet);
+              }
 
-      @Override
-      public void disconnect(Socket s, boolean closeConnection) {
-        disconnected = true;
-        s.markDisconnected();
-      }
+              @Override
+              public void disconnect(Socket s, boolean closeConnection) {
+                disconnected = true;
+                s.markDisconnected();
+              }
 
-      @Override
-      public void pauseReading(boolean paused) {
-        readingPaused = paused;
-      }
-    });
+              @Override
+              public void pauseReading(boolean paused) {
+                readingPaused = paused;
+              }
+            });
   }
 
   private synchronized void record(String text, SharedPacket packet) {
@@ -51,7 +56,9 @@ public final class RecordedSocket {
     notifyAll();
   }
 
-  /** The packets written so far, in order, as Socket.IO text (e.g. {@code 2["user:online",{...}]}). */
+  /**
+   * The packets written so far, in order, as Socket.IO text (e.g. {@code 2["user:online",{...}]}).
+   */
   public synchronized List<String> packets() {
     return List.copyOf(packets);
   }

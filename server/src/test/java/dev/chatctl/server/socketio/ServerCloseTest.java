@@ -16,9 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A server-side close reaches the client in every transport state, after the packets sent before
- * it (issue 13), seen by raw HTTP and WebSocket clients. The server's ping timeout is socket.io's
- * 20 s: a client that learns of the close here learns it from the close itself.
+ * A server-side close reaches the client in every transport state, after the packets sent before it
+ * (issue 13), seen by raw HTTP and WebSocket clients. The server's ping timeout is socket.io's 20
+ * s: a client that learns of the close here learns it from the close itself.
  */
 class ServerCloseTest {
   private static final String REJECTED = "49"; // a Socket.IO packet of no known type
@@ -50,8 +50,8 @@ class ServerCloseTest {
   }
 
   /** Polls until a response is the CLOSE packet; returns every response. */
-  private static List<String> pollUntilClose(RawPolling client, CompletableFuture<HttpResponse<String>> first)
-      throws Exception {
+  private static List<String> pollUntilClose(
+      RawPolling client, CompletableFuture<HttpResponse<String>> first) throws Exception {
     List<String> responses = new ArrayList<>(List.of(body(first)));
     while (!responses.getLast().equals("1") && responses.size() < 5) {
       responses.add(body(client.poll()));
@@ -64,7 +64,8 @@ class ServerCloseTest {
   }
 
   @Test
-  void overPollingWithAPendingPollThePacketsComeFirstAndTheCloseInAResponseOfItsOwn() throws Exception {
+  void overPollingWithAPendingPollThePacketsComeFirstAndTheCloseInAResponseOfItsOwn()
+      throws Exception {
     RawPolling client = connected();
     CompletableFuture<HttpResponse<String>> held = client.poll();
     Thread.sleep(100);
@@ -77,7 +78,8 @@ class ServerCloseTest {
   }
 
   @Test
-  void overPollingWithNoPendingPollTheNextPollTakesThePacketsAndTheOneAfterTheClose() throws Exception {
+  void overPollingWithNoPendingPollTheNextPollTakesThePacketsAndTheOneAfterTheClose()
+      throws Exception {
     RawPolling client = connected();
     assertEquals(200, client.post("42[\"bye\"]"));
     assertEquals("disconnect / server namespace disconnect", server.event());
@@ -86,7 +88,8 @@ class ServerCloseTest {
   }
 
   @Test
-  void aCloseWhilePollingIsPausedForAnUpgradeLetsTheUpgradeThroughThenClosesTheWebSocket() throws Exception {
+  void aCloseWhilePollingIsPausedForAnUpgradeLetsTheUpgradeThroughThenClosesTheWebSocket()
+      throws Exception {
     RawPolling client = connected();
     try (RawWebSocket probe = RawWebSocket.open(server.port, client.probeQuery())) {
       CompletableFuture<HttpResponse<String>> held = client.poll();
@@ -135,7 +138,8 @@ class ServerCloseTest {
   void aCloseMidProbeAnswersThePendingPollWithClose() throws Exception {
     RawPolling client = connected();
     try (RawWebSocket probe = RawWebSocket.open(server.port, client.probeQuery())) {
-      CompletableFuture<HttpResponse<String>> held = client.poll(); // no 2probe yet: polling goes on
+      CompletableFuture<HttpResponse<String>> held =
+          client.poll(); // no 2probe yet: polling goes on
       Thread.sleep(100);
       assertEquals(200, client.post(REJECTED));
       assertEquals("disconnect / forced close", server.event());

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Socket.IO state of one connection ({@link SocketIoClient}), over raw WebSockets: CONNECT
- * per namespace and its refusals, the CONNECT timeout, and disconnects from either side.
+ * The Socket.IO state of one connection ({@link SocketIoClient}), over raw WebSockets: CONNECT per
+ * namespace and its refusals, the CONNECT timeout, and disconnects from either side.
  */
 class SocketIoClientTest {
   private SocketIoTestServer server;

@@ -16,11 +16,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Socket.IO server on a free port with a small application on "/" and "/custom": it admits
- * unless the auth says {@code refuse} or {@code drop}; the event {@code bye} is answered with
- * {@code bye-back} and a server-side disconnect that closes the connection (as a token expiry
- * does: {@code auth:expired}, then the disconnect); any other event is echoed. Connects and
- * disconnects are recorded.
+ * A Socket.IO server on a free port with a small application on "/" and "/custom": it admits unless
+ * the auth says {@code refuse} or {@code drop}; the event {@code bye} is answered with {@code
+ * bye-back} and a server-side disconnect that closes the connection (as a token expiry does: {@code
+ * auth:expired}, then the disconnect); any other event is echoed. Connects and disconnects are
+ * recorded.
  */
 final class SocketIoTestServer implements AutoCloseable {
   private final Undertow undertow;
@@ -28,7 +28,8 @@ final class SocketIoTestServer implements AutoCloseable {
   final int port;
 
   SocketIoTestServer(Duration connectTimeout) {
-    SocketIoServer socketIo = new SocketIoServer(connectTimeout).mount("/", new App()).mount("/custom", new App());
+    SocketIoServer socketIo =
+        new SocketIoServer(connectTimeout).mount("/", new App()).mount("/custom", new App());
     EngineIoServer engine = new EngineIoServer(EngineOptions.defaults(), socketIo);
     undertow =
         Undertow.builder()
@@ -53,9 +54,9 @@ final class SocketIoTestServer implements AutoCloseable {
     @Override
     public CompletionStage<Admission> admit(HandshakeRequest request, JsonNode auth) {
       Admission admission =
-          auth.has("refuse") ? Admission.Refused.of("refused", auth.get("refuse"))
-              : auth.has("drop") ? new Admission.Dropped()
-              : new Admission.Accepted(auth);
+          auth.has("refuse")
+              ? Admission.Refused.of("refused", auth.get("refuse"))
+              : auth.has("drop") ? new Admission.Dropped() : new Admission.Accepted(auth);
       return CompletableFuture.completedFuture(admission);
     }
 

@@ -18,7 +18,9 @@ class FairQueueTest {
   }
 
   private static List<String> contents(List<StoreOp> ops) {
-    return ops.stream().map(op -> op instanceof StoreOp.Send s ? s.draft().content() : "touch").toList();
+    return ops.stream()
+        .map(op -> op instanceof StoreOp.Send s ? s.draft().content() : "touch")
+        .toList();
   }
 
   @Test
@@ -33,7 +35,10 @@ class FairQueueTest {
     queue.add(null, new StoreOp.Touch(List.of(), false, new CompletableFuture<>()), LATER);
     List<StoreOp> batch = new ArrayList<>();
     queue.take(batch, new ArrayList<>(), 6, 0);
-    assertEquals(List.of("touch", "f0", "o0", "f1", "o1", "f2"), contents(batch), "the server's own first, then lanes in turn");
+    assertEquals(
+        List.of("touch", "f0", "o0", "f1", "o1", "f2"),
+        contents(batch),
+        "the server's own first, then lanes in turn");
     batch.clear();
     queue.take(batch, new ArrayList<>(), 3, 0);
     assertEquals(List.of("f3", "f4", "f5"), contents(batch), "a lane's order is kept");
@@ -45,7 +50,8 @@ class FairQueueTest {
     StoreLane lane = new StoreLane();
     long past = System.nanoTime() - 1;
     queue.add(lane, send("late"), past);
-    queue.add(null, new StoreOp.Deliveries(List.of("m"), List.of(), new CompletableFuture<>()), past);
+    queue.add(
+        null, new StoreOp.Deliveries(List.of("m"), List.of(), new CompletableFuture<>()), past);
     queue.add(lane, send("fine"), LATER);
     List<StoreOp> batch = new ArrayList<>();
     List<StoreOp> expired = new ArrayList<>();

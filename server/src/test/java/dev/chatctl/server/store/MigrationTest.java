@@ -26,14 +26,17 @@ class MigrationTest {
 
   @ParameterizedTest
   @EnumSource(FreshDatabase.Kind.class)
-  void aFoundationDatabaseUpgradesWithoutLosingRows(FreshDatabase.Kind kind, @TempDir Path dir) throws Exception {
+  void aFoundationDatabaseUpgradesWithoutLosingRows(FreshDatabase.Kind kind, @TempDir Path dir)
+      throws Exception {
     try (FreshDatabase fresh = FreshDatabase.of(kind, dir);
         Database db = Database.open(fresh.url(), 2)) {
       assertEquals(1, db.migrateTo("1"));
       DSLContext sql = db.dsl();
       OffsetDateTime t0 = OffsetDateTime.of(2026, 1, 1, 12, 0, 0, 0, ZoneOffset.UTC);
       for (String user : List.of("alice", "bob")) {
-        sql.insertInto(DSL.table("users"), DSL.field("id"), DSL.field("name")).values(user, user.toUpperCase()).execute();
+        sql.insertInto(DSL.table("users"), DSL.field("id"), DSL.field("name"))
+            .values(user, user.toUpperCase())
+            .execute();
       }
       // stored out of id order on purpose: the backfill orders by time
       insertV1(sql, "m-3", "alice", "bob", "third", t0.plusMinutes(3));
@@ -45,8 +48,12 @@ class MigrationTest {
 
       assertEquals(4, MessageStore.count(sql));
       MessageStore.HistoryPage page = MessageStore.history(sql, "alice", "bob", null, 10);
-      assertEquals(List.of("first", "reply", "third", "fourth"), page.messages().stream().map(StoredMessage::content).toList());
-      assertEquals(List.of(1L, 1L, 2L, 3L), page.messages().stream().map(StoredMessage::recipientSeq).toList());
+      assertEquals(
+          List.of("first", "reply", "third", "fourth"),
+          page.messages().stream().map(StoredMessage::content).toList());
+      assertEquals(
+          List.of(1L, 1L, 2L, 3L),
+          page.messages().stream().map(StoredMessage::recipientSeq).toList());
       assertNotNull(page.messages().get(0).deliveredAt(), "old messages count as delivered");
       assertNull(page.messages().get(0).readAt());
       List<MessageStore.Conversation> bobs = MessageStore.conversations(sql, "bob");
@@ -56,22 +63,41 @@ class MigrationTest {
       assertEquals(1, MessageStore.conversations(sql, "alice").get(0).unreadCount());
 
       // new messages continue the offsets and the store order
-      StoreWriter writer = new StoreWriter(db, new LiveInboxes(), Clock.systemUTC(), 8, Duration.ofHours(1), Duration.ofSeconds(30), new SimpleMeterRegistry()).start();
+      StoreWriter writer =
+          new StoreWriter(
+                  db,
+                  new LiveInboxes(),
+                  Clock.systemUTC(),
+                  8,
+                  Duration.ofHours(1),
+                  Duration.ofSeconds(30),
+                  new SimpleMeterRegistry())
+              .start();
       try {
         StoreOp.SendOutcome outcome =
-            writer.<StoreOp.SendOutcome>submit(new StoreOp.Send(new Draft("alice", "bob", "fifth", null, null), new CompletableFuture<>()))
+            writer
+                .<StoreOp.SendOutcome>submit(
+                    new StoreOp.Send(
+                        new Draft("alice", "bob", "fifth", null, null), new CompletableFuture<>()))
                 .get(20, TimeUnit.SECONDS);
         assertEquals(4, ((StoreOp.SendOutcome.Stored) outcome).message().recipientSeq());
       } finally {
         writer.close();
       }
-      assertEquals("fifth", MessageStore.history(sql, "bob", "alice", null, 1).messages().get(0).content());
+      assertEquals(
+          "fifth", MessageStore.history(sql, "bob", "alice", null, 1).messages().get(0).content());
     }
   }
 
-  private static void insertV1(DSLContext sql, String id, String from, String to, String content, OffsetDateTime at) {
-    sql.insertInto(DSL.table("messages"),
-            DSL.field("id"), DSL.field("sender_id"), DSL.field("recipient_id"), DSL.field("content"), DSL.field("created_at", SQLDataType.TIMESTAMPWITHTIMEZONE))
+  private static void insertV1(
+      DSLContext sql, String id, String from, String to, String content, OffsetDateTime at) {
+    sql.insertInto(
+            DSL.table("messages"),
+            DSL.field("id"),
+            DSL.field("sender_id"),
+            DSL.field("recipient_id"),
+            DSL.field("content"),
+            DSL.field("created_at", SQLDataType.TIMESTAMPWITHTIMEZONE))
         .values(id, from, to, content, at)
         .execute();
   }

@@ -43,7 +43,16 @@ class StoreWriterTest {
     Fixture(FreshDatabase.Kind kind, Path dir, Duration window) {
       fresh = FreshDatabase.of(kind, dir);
       database = Database.openAndMigrate(fresh.url(), 4);
-      writer = new StoreWriter(database, live, Clock.systemUTC(), 64, window, Duration.ofSeconds(30), new SimpleMeterRegistry()).start();
+      writer =
+          new StoreWriter(
+                  database,
+                  live,
+                  Clock.systemUTC(),
+                  64,
+                  window,
+                  Duration.ofSeconds(30),
+                  new SimpleMeterRegistry())
+              .start();
     }
 
     Fixture(FreshDatabase.Kind kind, Path dir) {
@@ -55,11 +64,21 @@ class StoreWriterTest {
     }
 
     Admitted admit(String user, String pid, Long offset) throws Exception {
-      return await(writer.submit(new StoreOp.Admit(new Profile(user, "N " + user, user + "@x", null), true, pid, offset, new CompletableFuture<>())));
+      return await(
+          writer.submit(
+              new StoreOp.Admit(
+                  new Profile(user, "N " + user, user + "@x", null),
+                  true,
+                  pid,
+                  offset,
+                  new CompletableFuture<>())));
     }
 
-    CompletableFuture<SendOutcome> send(String from, String to, String content, String clientMessageId) {
-      return writer.submit(new StoreOp.Send(new Draft(from, to, content, null, clientMessageId), new CompletableFuture<>()));
+    CompletableFuture<SendOutcome> send(
+        String from, String to, String content, String clientMessageId) {
+      return writer.submit(
+          new StoreOp.Send(
+              new Draft(from, to, content, null, clientMessageId), new CompletableFuture<>()));
     }
 
     StoredMessage stored(CompletableFuture<SendOutcome> f) throws Exception {
@@ -99,13 +118,16 @@ class StoreWriterTest {
 
   @ParameterizedTest
   @EnumSource(FreshDatabase.Kind.class)
-  void aRepeatedClientMessageIdStoresNothingNewAcrossAndWithinBatches(FreshDatabase.Kind kind) throws Exception {
+  void aRepeatedClientMessageIdStoresNothingNewAcrossAndWithinBatches(FreshDatabase.Kind kind)
+      throws Exception {
     try (Fixture f = new Fixture(kind, dir)) {
       f.admit("alice", null, null);
       f.admit("bob", null, null);
-      SendOutcome.Stored original = (SendOutcome.Stored) f.await(f.send("alice", "bob", "hi", "c-1"));
+      SendOutcome.Stored original =
+          (SendOutcome.Stored) f.await(f.send("alice", "bob", "hi", "c-1"));
       assertTrue(original.created());
-      SendOutcome.Stored retry = (SendOutcome.Stored) f.await(f.send("alice", "bob", "hi again", "c-1"));
+      SendOutcome.Stored retry =
+          (SendOutcome.Stored) f.await(f.send("alice", "bob", "hi again", "c-1"));
       assertFalse(retry.created());
       assertEquals(original.message().id(), retry.message().id());
       assertEquals("hi", retry.message().content(), "the stored message, not the retry's");
@@ -124,7 +146,9 @@ class StoreWriterTest {
       }
       assertEquals(1, ids.size());
       assertEquals(1, created);
-      assertTrue(((SendOutcome.Stored) f.await(burst.get(5))).created(), "clientMessageIds are per sender");
+      assertTrue(
+          ((SendOutcome.Stored) f.await(burst.get(5))).created(),
+          "clientMessageIds are per sender");
       assertEquals(3, MessageStore.count(f.database.dsl()));
     }
   }
@@ -134,22 +158,28 @@ class StoreWriterTest {
   void anUnknownRecipientIsRefusedAndStoresNothing(FreshDatabase.Kind kind) throws Exception {
     try (Fixture f = new Fixture(kind, dir)) {
       f.admit("alice", null, null);
-      assertInstanceOf(SendOutcome.RecipientNotFound.class, f.await(f.send("alice", "nobody", "hi", null)));
+      assertInstanceOf(
+          SendOutcome.RecipientNotFound.class, f.await(f.send("alice", "nobody", "hi", null)));
       assertEquals(0, MessageStore.count(f.database.dsl()));
     }
   }
 
   @ParameterizedTest
   @EnumSource(FreshDatabase.Kind.class)
-  void oneBadOperationFailsAloneAndTheRestOfItsBatchIsStored(FreshDatabase.Kind kind) throws Exception {
+  void oneBadOperationFailsAloneAndTheRestOfItsBatchIsStored(FreshDatabase.Kind kind)
+      throws Exception {
     try (Fixture f = new Fixture(kind, dir)) {
       f.admit("alice", null, null);
       f.admit("bob", null, null);
       List<CompletableFuture<SendOutcome>> batch = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
-        // a session id longer than the column: refused by the database (validation normally stops it)
+        // a session id longer than the column: refused by the database (validation normally stops
+        // it)
         String session = i == 6 ? "s".repeat(500) : null;
-        batch.add(f.writer.submit(new StoreOp.Send(new Draft("alice", "bob", "m" + i, session, null), new CompletableFuture<>())));
+        batch.add(
+            f.writer.submit(
+                new StoreOp.Send(
+                    new Draft("alice", "bob", "m" + i, session, null), new CompletableFuture<>())));
       }
       for (int i = 0; i < 10; i++) {
         if (i == 6) {
@@ -165,7 +195,8 @@ class StoreWriterTest {
 
   @ParameterizedTest
   @EnumSource(FreshDatabase.Kind.class)
-  void offlineMessagesFormTheBacklogOldestFirstAndAreDeliveredOnce(FreshDatabase.Kind kind) throws Exception {
+  void offlineMessagesFormTheBacklogOldestFirstAndAreDeliveredOnce(FreshDatabase.Kind kind)
+      throws Exception {
     try (Fixture f = new Fixture(kind, dir)) {
       f.admit("alice", null, null);
       f.admit("bob", null, null);
@@ -173,18 +204,26 @@ class StoreWriterTest {
         f.stored(f.send("alice", "bob", "m" + i, null));
       }
       Backlog backlog = f.backlog("bob", null);
-      assertEquals(List.of("m0", "m1", "m2"), backlog.messages().stream().map(StoredMessage::content).toList());
-      assertTrue(backlog.messages().stream().allMatch(m -> m.deliveredAt() != null), "marked delivered as they are handed out");
+      assertEquals(
+          List.of("m0", "m1", "m2"),
+          backlog.messages().stream().map(StoredMessage::content).toList());
+      assertTrue(
+          backlog.messages().stream().allMatch(m -> m.deliveredAt() != null),
+          "marked delivered as they are handed out");
       assertFalse(backlog.more());
-      assertEquals(List.of(), f.backlog("bob", null).messages(), "a later session does not get them again");
+      assertEquals(
+          List.of(), f.backlog("bob", null).messages(), "a later session does not get them again");
       f.live.open("bob");
-      assertNotNull(f.stored(f.send("alice", "bob", "live", null)).deliveredAt(), "a ready socket: delivered as stored");
+      assertNotNull(
+          f.stored(f.send("alice", "bob", "live", null)).deliveredAt(),
+          "a ready socket: delivered as stored");
     }
   }
 
   @ParameterizedTest
   @EnumSource(FreshDatabase.Kind.class)
-  void aRecoveredSessionReplaysAfterItsOffsetAndOnlyForItsUser(FreshDatabase.Kind kind) throws Exception {
+  void aRecoveredSessionReplaysAfterItsOffsetAndOnlyForItsUser(FreshDatabase.Kind kind)
+      throws Exception {
     try (Fixture f = new Fixture(kind, dir)) {
       f.admit("alice", null, null);
       Admitted bob = f.admit("bob", null, null);
@@ -197,11 +236,19 @@ class StoreWriterTest {
       Admitted again = f.admit("bob", bob.pid(), m1.recipientSeq());
       assertTrue(again.recovered());
       assertEquals(bob.pid(), again.pid());
-      assertEquals(List.of("two", "three"), f.backlog("bob", again.replayAfter()).messages().stream().map(StoredMessage::content).toList());
+      assertEquals(
+          List.of("two", "three"),
+          f.backlog("bob", again.replayAfter()).messages().stream()
+              .map(StoredMessage::content)
+              .toList());
 
       Admitted noOffset = f.admit("bob", bob.pid(), null);
       assertTrue(noOffset.recovered());
-      assertEquals(List.of("one", "two", "three"), f.backlog("bob", noOffset.replayAfter()).messages().stream().map(StoredMessage::content).toList(),
+      assertEquals(
+          List.of("one", "two", "three"),
+          f.backlog("bob", noOffset.replayAfter()).messages().stream()
+              .map(StoredMessage::content)
+              .toList(),
           "no offset: everything since the session began");
 
       Admitted stolen = f.admit("alice", bob.pid(), 0L);
@@ -236,18 +283,27 @@ class StoreWriterTest {
         sent.add("m" + i);
       }
       f.stored(f.send("carol", "alice", "not in this conversation", null));
-      MessageStore.HistoryPage newest = MessageStore.history(f.database.dsl(), "alice", "bob", null, 3);
-      assertEquals(List.of("m4", "m5", "m6"), newest.messages().stream().map(StoredMessage::content).toList());
+      MessageStore.HistoryPage newest =
+          MessageStore.history(f.database.dsl(), "alice", "bob", null, 3);
+      assertEquals(
+          List.of("m4", "m5", "m6"),
+          newest.messages().stream().map(StoredMessage::content).toList());
       assertTrue(newest.hasMore());
       f.stored(f.send("bob", "alice", "new while paging", null));
-      MessageStore.HistoryPage older = MessageStore.history(f.database.dsl(), "alice", "bob", newest.messages().get(0).id(), 3);
-      assertEquals(List.of("m1", "m2", "m3"), older.messages().stream().map(StoredMessage::content).toList());
-      MessageStore.HistoryPage oldest = MessageStore.history(f.database.dsl(), "bob", "alice", older.messages().get(0).id(), 3);
+      MessageStore.HistoryPage older =
+          MessageStore.history(f.database.dsl(), "alice", "bob", newest.messages().get(0).id(), 3);
+      assertEquals(
+          List.of("m1", "m2", "m3"),
+          older.messages().stream().map(StoredMessage::content).toList());
+      MessageStore.HistoryPage oldest =
+          MessageStore.history(f.database.dsl(), "bob", "alice", older.messages().get(0).id(), 3);
       assertEquals(List.of("m0"), oldest.messages().stream().map(StoredMessage::content).toList());
       assertFalse(oldest.hasMore());
-      assertNull(MessageStore.history(f.database.dsl(), "carol", "bob", newest.messages().get(0).id(), 3),
+      assertNull(
+          MessageStore.history(f.database.dsl(), "carol", "bob", newest.messages().get(0).id(), 3),
           "a message of another conversation is no cursor");
-      assertEquals(List.of(), MessageStore.history(f.database.dsl(), "carol", "bob", null, 3).messages());
+      assertEquals(
+          List.of(), MessageStore.history(f.database.dsl(), "carol", "bob", null, 3).messages());
     }
   }
 
@@ -263,18 +319,34 @@ class StoreWriterTest {
       f.stored(f.send("alice", "alice", "note to self", null));
       f.stored(f.send("carol", "alice", "c1", null));
       List<MessageStore.Conversation> list = MessageStore.conversations(f.database.dsl(), "alice");
-      assertEquals(List.of("carol", "alice", "bob"), list.stream().map(MessageStore.Conversation::userId).toList(), "most recent first");
+      assertEquals(
+          List.of("carol", "alice", "bob"),
+          list.stream().map(MessageStore.Conversation::userId).toList(),
+          "most recent first");
       assertEquals(2, list.get(2).unreadCount());
       assertEquals("b2", list.get(2).lastMessage().content());
       assertEquals(1, list.get(1).unreadCount(), "notes to self are unread until read");
 
-      List<ReadMark> marks = f.await(f.writer.submit(new StoreOp.Read("alice", List.of(b1.id(), b1.id(), "missing"), new CompletableFuture<>())));
+      List<ReadMark> marks =
+          f.await(
+              f.writer.submit(
+                  new StoreOp.Read(
+                      "alice", List.of(b1.id(), b1.id(), "missing"), new CompletableFuture<>())));
       assertEquals(List.of(new ReadMark(b1.id(), "bob")), marks);
-      assertEquals(List.of(), f.await(f.writer.submit(new StoreOp.Read("bob", List.of(b2.id()), new CompletableFuture<>()))),
+      assertEquals(
+          List.of(),
+          f.await(
+              f.writer.submit(
+                  new StoreOp.Read("bob", List.of(b2.id()), new CompletableFuture<>()))),
           "only the recipient can mark a message read");
-      assertEquals(List.of(), f.await(f.writer.submit(new StoreOp.Read("alice", List.of(b1.id()), new CompletableFuture<>()))),
+      assertEquals(
+          List.of(),
+          f.await(
+              f.writer.submit(
+                  new StoreOp.Read("alice", List.of(b1.id()), new CompletableFuture<>()))),
           "read once");
-      MessageStore.Conversation withBob = MessageStore.conversations(f.database.dsl(), "alice").get(2);
+      MessageStore.Conversation withBob =
+          MessageStore.conversations(f.database.dsl(), "alice").get(2);
       assertEquals(1, withBob.unreadCount());
       assertEquals(0, MessageStore.conversations(f.database.dsl(), "bob").get(0).unreadCount());
     }
@@ -282,17 +354,30 @@ class StoreWriterTest {
 
   @ParameterizedTest
   @EnumSource(FreshDatabase.Kind.class)
-  void twoWritersOnOneDatabaseGiveEachRecipientDistinctGaplessOffsets(FreshDatabase.Kind kind) throws Exception {
+  void twoWritersOnOneDatabaseGiveEachRecipientDistinctGaplessOffsets(FreshDatabase.Kind kind)
+      throws Exception {
     try (Fixture f = new Fixture(kind, dir);
         Database second = Database.open(f.fresh.url(), 4)) {
-      StoreWriter other = new StoreWriter(second, new LiveInboxes(), Clock.systemUTC(), 16, Duration.ofHours(1), Duration.ofSeconds(30), new SimpleMeterRegistry()).start();
+      StoreWriter other =
+          new StoreWriter(
+                  second,
+                  new LiveInboxes(),
+                  Clock.systemUTC(),
+                  16,
+                  Duration.ofHours(1),
+                  Duration.ofSeconds(30),
+                  new SimpleMeterRegistry())
+              .start();
       try {
         f.admit("alice", null, null);
         f.admit("bob", null, null);
         List<CompletableFuture<SendOutcome>> all = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
           StoreWriter w = i % 2 == 0 ? f.writer : other;
-          all.add(w.submit(new StoreOp.Send(new Draft("alice", "bob", "m" + i, null, null), new CompletableFuture<>())));
+          all.add(
+              w.submit(
+                  new StoreOp.Send(
+                      new Draft("alice", "bob", "m" + i, null, null), new CompletableFuture<>())));
         }
         Set<Long> offsets = new HashSet<>();
         for (CompletableFuture<SendOutcome> s : all) {

@@ -6,7 +6,10 @@ import java.nio.file.Path;
 /** An empty database for one test: an H2 file in a temp dir, or a new PostgreSQL schema. */
 public record FreshDatabase(DatabaseUrl url, String postgresUrl) implements AutoCloseable {
 
-  public enum Kind { H2, POSTGRES }
+  public enum Kind {
+    H2,
+    POSTGRES
+  }
 
   public static FreshDatabase of(Kind kind, Path dir) {
     if (kind == Kind.H2) {

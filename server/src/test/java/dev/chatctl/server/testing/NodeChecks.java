@@ -15,8 +15,8 @@ import org.junit.jupiter.api.DynamicTest;
 
 /**
  * The named checks of one run of a Node.js check script as one JUnit test each, for a
- * {@code @TestFactory}: the script (run once, with CHECK_REPORT=1) announces its checks with
- * {@code #check-plan "name"} lines before it runs any and reports each with a {@code #check-result
+ * {@code @TestFactory}: the script (run once, with CHECK_REPORT=1) announces its checks with {@code
+ * #check-plan "name"} lines before it runs any and reports each with a {@code #check-result
  * {"name", "status", "detail"}} line (harness.mjs). A check that failed fails with its detail, a
  * skipped one is reported skipped, and a check announced but never reported fails too (the script
  * died on the way), as does a script that did not end cleanly, so nothing a crash cuts short goes
@@ -47,22 +47,35 @@ public final class NodeChecks {
       JsonNode check = reported.get(name);
       tests.add(DynamicTest.dynamicTest(name, () -> verdict(script, name, check, result)));
     }
-    boolean anyFailed = reported.values().stream().anyMatch(c -> "fail".equals(c.get("status").asText()));
+    boolean anyFailed =
+        reported.values().stream().anyMatch(c -> "fail".equals(c.get("status").asText()));
     // exit 1 is how a script says "a check failed"; that check's own test shows why
-    tests.add(DynamicTest.dynamicTest(script + " ran to its end", () ->
-        assertTrue(result.exitCode() == 0 || (result.exitCode() == 1 && anyFailed), () -> script + " did not end cleanly: " + result)));
+    tests.add(
+        DynamicTest.dynamicTest(
+            script + " ran to its end",
+            () ->
+                assertTrue(
+                    result.exitCode() == 0 || (result.exitCode() == 1 && anyFailed),
+                    () -> script + " did not end cleanly: " + result)));
     return tests.stream();
   }
 
-  private static void verdict(String script, String name, JsonNode check, NodeScript.Result result) {
+  private static void verdict(
+      String script, String name, JsonNode check, NodeScript.Result result) {
     if (check == null) {
-      fail(script + " announced this check but never reported it (exit " + result.exitCode() + "); stderr:\n" + tail(result.stderr()));
+      fail(
+          script
+              + " announced this check but never reported it (exit "
+              + result.exitCode()
+              + "); stderr:\n"
+              + tail(result.stderr()));
     }
     String detail = check.path("detail").asText("");
     switch (check.get("status").asText()) {
       case "ok" -> {}
       case "skip" -> Assumptions.abort(detail);
-      default -> fail(name + ": " + detail); // the name too: the console's summary numbers the tests
+      default ->
+          fail(name + ": " + detail); // the name too: the console's summary numbers the tests
     }
   }
 

@@ -29,7 +29,8 @@ class NodeChecksTest {
 
   @Test
   void eachCheckIsATestNamedAfterIt() {
-    List<DynamicTest> tests = NodeChecks.of("x.mjs", new NodeScript.Result(2, PLAN, "TypeError: boom")).toList();
+    List<DynamicTest> tests =
+        NodeChecks.of("x.mjs", new NodeScript.Result(2, PLAN, "TypeError: boom")).toList();
     assertEquals(
         List.of("a: passes", "b: fails", "c: skipped", "d: never reached", "x.mjs ran to its end"),
         tests.stream().map(DynamicTest::getDisplayName).toList());
@@ -39,22 +40,32 @@ class NodeChecksTest {
   void aFailedCheckFailsWithItsDetailAndASkippedOneIsSkipped() throws Throwable {
     List<DynamicTest> tests = NodeChecks.of("x.mjs", new NodeScript.Result(1, PLAN, "")).toList();
     tests.get(0).getExecutable().execute();
-    assertEquals("b: fails: expected 1, got 2", assertThrows(AssertionFailedError.class, tests.get(1).getExecutable()::execute).getMessage());
-    assertEquals("needs --origin-allowed", assertThrows(TestAbortedException.class, tests.get(2).getExecutable()::execute).getMessage());
+    assertEquals(
+        "b: fails: expected 1, got 2",
+        assertThrows(AssertionFailedError.class, tests.get(1).getExecutable()::execute)
+            .getMessage());
+    assertEquals(
+        "needs --origin-allowed",
+        assertThrows(TestAbortedException.class, tests.get(2).getExecutable()::execute)
+            .getMessage());
     tests.get(4).getExecutable().execute(); // exit 1 with a failed check: that check says why
   }
 
   @Test
   void aCheckAnnouncedButNeverReportedFailsAndSoDoesACrashedScript() {
-    List<DynamicTest> tests = NodeChecks.of("x.mjs", new NodeScript.Result(2, PLAN, "TypeError: boom")).toList();
-    String never = assertThrows(AssertionFailedError.class, tests.get(3).getExecutable()::execute).getMessage();
+    List<DynamicTest> tests =
+        NodeChecks.of("x.mjs", new NodeScript.Result(2, PLAN, "TypeError: boom")).toList();
+    String never =
+        assertThrows(AssertionFailedError.class, tests.get(3).getExecutable()::execute)
+            .getMessage();
     assertTrue(never.contains("never reported") && never.contains("TypeError: boom"), never);
     assertThrows(AssertionFailedError.class, tests.get(4).getExecutable()::execute);
   }
 
   @Test
   void aScriptThatDiesBeforeItsPlanIsOneFailedTest() {
-    List<DynamicTest> tests = NodeChecks.of("x.mjs", new NodeScript.Result(2, "", "SyntaxError")).toList();
+    List<DynamicTest> tests =
+        NodeChecks.of("x.mjs", new NodeScript.Result(2, "", "SyntaxError")).toList();
     assertEquals(1, tests.size());
     assertThrows(AssertionFailedError.class, tests.get(0).getExecutable()::execute);
   }

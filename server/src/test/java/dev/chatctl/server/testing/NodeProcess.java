@@ -42,7 +42,9 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   private void read() {
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader reader =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = reader.readLine()) != null; ) {
         synchronized (stdout) {
           stdout.append(line).append('\n');
@@ -56,8 +58,11 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
-  /** The next line of output that matches, or null when the script ends (or the time is up) first. */
-  public String awaitLine(Predicate<String> matching, Duration timeout) throws InterruptedException {
+  /**
+   * The next line of output that matches, or null when the script ends (or the time is up) first.
+   */
+  public String awaitLine(Predicate<String> matching, Duration timeout)
+      throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
     while (true) {
       String line = lines.poll(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -91,7 +96,10 @@ public final class NodeProcess implements AutoCloseable {
       out = stdout.toString();
     }
     String err = Files.readString(stderr, StandardCharsets.UTF_8);
-    return new NodeScript.Result(ended ? process.exitValue() : -1, out, ended ? err : err + "\n(timed out after " + timeout + ")");
+    return new NodeScript.Result(
+        ended ? process.exitValue() : -1,
+        out,
+        ended ? err : err + "\n(timed out after " + timeout + ")");
   }
 
   @Override

@@ -44,25 +44,34 @@ public final class NodeScript {
   /** A script running in the background; its output lines are collected as they come. */
   public static final class Running implements AutoCloseable {
     private final Process process;
-    private final java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final java.util.concurrent.BlockingQueue<String> lines =
+        new java.util.concurrent.LinkedBlockingQueue<>();
     private final List<String> all = java.util.Collections.synchronizedList(new ArrayList<>());
 
     Running(Process process) {
       this.process = process;
-      Thread.ofVirtual().start(() -> {
-        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = reader.readLine()) != null) {
-            all.add(line);
-            lines.add(line);
-          }
-        } catch (IOException ignored) {
-          // the process ended
-        }
-      });
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try (var reader =
+                    new java.io.BufferedReader(
+                        new java.io.InputStreamReader(
+                            process.getInputStream(), StandardCharsets.UTF_8))) {
+                  String line;
+                  while ((line = reader.readLine()) != null) {
+                    all.add(line);
+                    lines.add(line);
+                  }
+                } catch (IOException ignored) {
+                  // the process ended
+                }
+              });
     }
 
-    /** The next output line that starts with {@code prefix}, waiting up to the timeout; null if none. */
+    /**
+     * The next output line that starts with {@code prefix}, waiting up to the timeout; null if
+     * none.
+     */
     public String awaitLine(String prefix, long timeoutSeconds) throws InterruptedException {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
       while (true) {
@@ -112,29 +121,35 @@ public final class NodeScript {
   }
 
   /** Starts a script in the background with extra environment variables. */
-  public static Running start(String script, Map<String, String> env, String... args) throws IOException {
+  public static Running start(String script, Map<String, String> env, String... args)
+      throws IOException {
     ProcessBuilder builder = command(script, args).redirectErrorStream(true);
     builder.environment().putAll(env);
     return new Running(builder.start());
   }
 
   /** Runs a script to its end, killing it after the timeout. */
-  public static Result run(String script, long timeoutSeconds, String... args) throws IOException, InterruptedException {
+  public static Result run(String script, long timeoutSeconds, String... args)
+      throws IOException, InterruptedException {
     Path out = Files.createTempFile("node-out", ".txt");
     Path err = Files.createTempFile("node-err", ".txt");
     try {
       Process process =
-          command(script, args)
-              .redirectOutput(out.toFile())
-              .redirectError(err.toFile())
-              .start();
+          command(script, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
       if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly().waitFor();
-        return new Result(-1, Files.readString(out, StandardCharsets.UTF_8),
-            Files.readString(err, StandardCharsets.UTF_8) + "\n(timed out after " + timeoutSeconds + " s)");
+        return new Result(
+            -1,
+            Files.readString(out, StandardCharsets.UTF_8),
+            Files.readString(err, StandardCharsets.UTF_8)
+                + "\n(timed out after "
+                + timeoutSeconds
+                + " s)");
       }
-      return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+      return new Result(
+          process.exitValue(),
+          Files.readString(out, StandardCharsets.UTF_8),
           Files.readString(err, StandardCharsets.UTF_8));
     } finally {
       Files.deleteIfExists(out);

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A redis-server of a test's own, on a free port, for tests that kill its connections or pause
- * it (never the shared one). Closing it stops the process.
+ * A redis-server of a test's own, on a free port, for tests that kill its connections or pause it
+ * (never the shared one). Closing it stops the process.
  */
 public final class PrivateRedis implements AutoCloseable {
   private final Process process;
@@ -32,12 +32,22 @@ public final class PrivateRedis implements AutoCloseable {
     try {
       process =
           new ProcessBuilder(
-                  "redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+                  "redis-server",
+                  "--port",
+                  Integer.toString(port),
+                  "--bind",
+                  "127.0.0.1",
+                  "--save",
+                  "",
+                  "--appendonly",
+                  "no")
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .start();
     } catch (IOException e) {
-      TestRedis.unavailable("redis-server cannot be started (" + e.getMessage() + ")", "install redis-server; CI installs it");
+      TestRedis.unavailable(
+          "redis-server cannot be started (" + e.getMessage() + ")",
+          "install redis-server; CI installs it");
       throw e;
     }
     PrivateRedis redis = new PrivateRedis(process, port, log);
@@ -50,7 +60,8 @@ public final class PrivateRedis implements AutoCloseable {
       } catch (IOException e) {
         if (System.nanoTime() > deadline || !process.isAlive()) {
           redis.close();
-          throw new IOException("redis-server on port " + port + " did not start: " + Files.readString(log), e);
+          throw new IOException(
+              "redis-server on port " + port + " did not start: " + Files.readString(log), e);
         }
       }
       Thread.sleep(50);
@@ -81,7 +92,8 @@ public final class PrivateRedis implements AutoCloseable {
   }
 
   private void signal(String signal) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+    Process kill =
+        new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
     if (kill.waitFor() != 0) {
       throw new IOException("kill " + signal + " " + process.pid() + " failed");
     }

@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * Runs a Node.js script against a server in-process that the script may ask to restart (its
- * {@code --restart-via-stdio}): at each line {@code # restart-request} the server is stopped and
- * started again on the same database and the same port, so clients reconnect to it, and the script
- * is told so with the line {@code restarted}.
+ * Runs a Node.js script against a server in-process that the script may ask to restart (its {@code
+ * --restart-via-stdio}): at each line {@code # restart-request} the server is stopped and started
+ * again on the same database and the same port, so clients reconnect to it, and the script is told
+ * so with the line {@code restarted}.
  */
 public final class RestartingServer {
 
@@ -27,7 +27,13 @@ public final class RestartingServer {
    * --url URL args...} and restarts the server whenever asked; {@code timeout} bounds the wait for
    * each request and for the script's end.
    */
-  public static Run run(Path dir, String databaseUrl, UnaryOperator<ServerConfig> config, Duration timeout, String script, String... args)
+  public static Run run(
+      Path dir,
+      String databaseUrl,
+      UnaryOperator<ServerConfig> config,
+      Duration timeout,
+      String script,
+      String... args)
       throws IOException, InterruptedException {
     int port = freePort();
     UnaryOperator<ServerConfig> samePort = c -> config.apply(c).withPort(port);

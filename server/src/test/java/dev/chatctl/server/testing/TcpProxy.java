@@ -13,9 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * A TCP proxy on loopback in front of a test server (or a database) that plays the network: it can
  * cut every connection (reset, as a restarting router does; a bare FIN that races a connection's
  * first frames can go unnoticed by java.net.http.WebSocket until the heartbeat, which would make
- * tests slow, not wrong), refuse new ones (a server that is down), drop what the server sends
- * while passing what the client sends (an answer lost on the way), or drop everything without
- * closing anything (a network that is gone: only heartbeats notice).
+ * tests slow, not wrong), refuse new ones (a server that is down), drop what the server sends while
+ * passing what the client sends (an answer lost on the way), or drop everything without closing
+ * anything (a network that is gone: only heartbeats notice).
  */
 public final class TcpProxy implements AutoCloseable {
   private final ServerSocket listener;

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The Redis cluster-mode tests run on: TEST_REDIS_URL (default {@code redis://127.0.0.1:6379},
- * which .ci/run starts), each test under a hash tag of its own so runs never see each other's
- * keys. Outside CI a missing Redis skips its tests with a line that says so; in CI (CI set) it
- * fails them. Tests that stop or pause Redis use a {@link PrivateRedis} instead.
+ * which .ci/run starts), each test under a hash tag of its own so runs never see each other's keys.
+ * Outside CI a missing Redis skips its tests with a line that says so; in CI (CI set) it fails
+ * them. Tests that stop or pause Redis use a {@link PrivateRedis} instead.
  */
 public final class TestRedis {
   public static final String DEFAULT_URL = "redis://127.0.0.1:6379";
@@ -33,7 +33,9 @@ public final class TestRedis {
         throw new IOException("PING answered " + reply);
       }
     } catch (IOException e) {
-      unavailable("Redis at " + url + " is not reachable (" + e.getMessage() + ")", "set TEST_REDIS_URL; CI starts Redis");
+      unavailable(
+          "Redis at " + url + " is not reachable (" + e.getMessage() + ")",
+          "set TEST_REDIS_URL; CI starts Redis");
     }
     return url;
   }
@@ -50,12 +52,19 @@ public final class TestRedis {
       socket.setSoTimeout(5_000);
       StringBuilder request = new StringBuilder("*" + args.length + "\r\n");
       for (String arg : args) {
-        request.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg).append("\r\n");
+        request
+            .append('$')
+            .append(arg.getBytes(StandardCharsets.UTF_8).length)
+            .append("\r\n")
+            .append(arg)
+            .append("\r\n");
       }
       OutputStream out = socket.getOutputStream();
       out.write(request.toString().getBytes(StandardCharsets.UTF_8));
       out.flush();
-      String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
+      String line =
+          new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
+              .readLine();
       if (line == null) {
         throw new IOException("no answer to " + args[0]);
       }

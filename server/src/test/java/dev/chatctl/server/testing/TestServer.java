@@ -89,7 +89,8 @@ public final class TestServer implements AutoCloseable {
   }
 
   public String token(String userId) {
-    return new TokenMinter(SECRET).issue(userId, "User " + userId, userId + "@example.test", null, Duration.ofHours(1));
+    return new TokenMinter(SECRET)
+        .issue(userId, "User " + userId, userId + "@example.test", null, Duration.ofHours(1));
   }
 
   @Override

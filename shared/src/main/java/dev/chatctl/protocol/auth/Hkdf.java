@@ -14,10 +14,13 @@ public final class Hkdf {
 
   private Hkdf() {}
 
-  /** {@code length} bytes of output keying material; an empty salt is {@code HashLen} zero bytes. */
+  /**
+   * {@code length} bytes of output keying material; an empty salt is {@code HashLen} zero bytes.
+   */
   public static byte[] sha256(byte[] ikm, byte[] salt, byte[] info, int length) {
     if (length < 0 || length > 255 * HASH_LENGTH) {
-      throw new IllegalArgumentException("HKDF-SHA256 output length must be 0 to " + 255 * HASH_LENGTH);
+      throw new IllegalArgumentException(
+          "HKDF-SHA256 output length must be 0 to " + 255 * HASH_LENGTH);
     }
     try {
       Mac mac = Mac.getInstance(HMAC);

@@ -23,15 +23,23 @@ public final class SessionKeys {
 
   /** The NextAuth v4 A256GCM key: HKDF(secret, salt "", info NEXTAUTH_INFO, 32 bytes). */
   public static SecretKey nextAuthKey(String secret) {
-    byte[] key = Hkdf.sha256(secret.getBytes(StandardCharsets.UTF_8), new byte[0],
-        NEXTAUTH_INFO.getBytes(StandardCharsets.UTF_8), 32);
+    byte[] key =
+        Hkdf.sha256(
+            secret.getBytes(StandardCharsets.UTF_8),
+            new byte[0],
+            NEXTAUTH_INFO.getBytes(StandardCharsets.UTF_8),
+            32);
     return new SecretKeySpec(key, "AES");
   }
 
   /** The Auth.js v5 A256CBC-HS512 key of a secret for a salt (the cookie name), 64 bytes. */
   public static SecretKey authJsKey(String secret, String salt) {
-    byte[] key = Hkdf.sha256(secret.getBytes(StandardCharsets.UTF_8), salt.getBytes(StandardCharsets.UTF_8),
-        ("Auth.js Generated Encryption Key (" + salt + ")").getBytes(StandardCharsets.UTF_8), 64);
+    byte[] key =
+        Hkdf.sha256(
+            secret.getBytes(StandardCharsets.UTF_8),
+            salt.getBytes(StandardCharsets.UTF_8),
+            ("Auth.js Generated Encryption Key (" + salt + ")").getBytes(StandardCharsets.UTF_8),
+            64);
     return new SecretKeySpec(key, "AES");
   }
 

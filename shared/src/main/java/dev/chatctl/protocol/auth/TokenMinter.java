@@ -75,7 +75,9 @@ public final class TokenMinter {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret.length == 0 ? new byte[1] : secret, "HmacSHA256"));
-      return signingInput + "." + B64.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+      return signingInput
+          + "."
+          + B64.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
@@ -88,14 +90,18 @@ public final class TokenMinter {
    * and a random {@code jti}. A null ttl is next-auth's default maxAge of 30 days; a negative one
    * mints an expired token.
    */
-  public String issueNextAuth(String userId, String name, String email, String picture, Duration ttl) {
+  public String issueNextAuth(
+      String userId, String name, String email, String picture, Duration ttl) {
     String header = "{\"alg\":\"dir\",\"enc\":\"A256GCM\"}";
-    return encryptGcm(SessionKeys.nextAuthKey(secretText), header, sessionClaims(userId, name, email, picture, ttl));
+    return encryptGcm(
+        SessionKeys.nextAuthKey(secretText),
+        header,
+        sessionClaims(userId, name, email, picture, ttl));
   }
 
   /**
-   * An Auth.js v5 session token for the cookie {@code cookieName} (its salt; null:
-   * {@code authjs.session-token}), as @auth/core's {@code encode} makes it: JWE {@code
+   * An Auth.js v5 session token for the cookie {@code cookieName} (its salt; null: {@code
+   * authjs.session-token}), as @auth/core's {@code encode} makes it: JWE {@code
    * {"alg":"dir","enc":"A256CBC-HS512","kid":thumbprint}} with the claims of {@link
    * #issueNextAuth}.
    */
@@ -103,12 +109,16 @@ public final class TokenMinter {
       String userId, String name, String email, String picture, Duration ttl, String cookieName) {
     String salt = cookieName == null ? SessionKeys.AUTHJS_COOKIE : cookieName;
     SecretKey key = SessionKeys.authJsKey(secretText, salt);
-    String header = "{\"alg\":\"dir\",\"enc\":\"A256CBC-HS512\",\"kid\":\"" + SessionKeys.thumbprint(key) + "\"}";
+    String header =
+        "{\"alg\":\"dir\",\"enc\":\"A256CBC-HS512\",\"kid\":\""
+            + SessionKeys.thumbprint(key)
+            + "\"}";
     return encryptCbcHs512(key, header, sessionClaims(userId, name, email, picture, ttl));
   }
 
   /** The profile claims that are given (NextAuth puts them in this order). */
-  private static void putProfile(Map<String, Object> claims, String name, String email, String picture) {
+  private static void putProfile(
+      Map<String, Object> claims, String name, String email, String picture) {
     if (name != null) {
       claims.put("name", name);
     }
@@ -120,7 +130,8 @@ public final class TokenMinter {
     }
   }
 
-  private Map<String, Object> sessionClaims(String userId, String name, String email, String picture, Duration ttl) {
+  private Map<String, Object> sessionClaims(
+      String userId, String name, String email, String picture, Duration ttl) {
     long now = clock.millis() / 1000;
     Map<String, Object> claims = new LinkedHashMap<>();
     putProfile(claims, name, email, picture); // next-auth's order: the profile, then sub
@@ -141,7 +152,11 @@ public final class TokenMinter {
       cipher.updateAAD(header.getBytes(StandardCharsets.US_ASCII));
       byte[] sealed = cipher.doFinal(claimsJson(claims).getBytes(StandardCharsets.UTF_8));
       int tagAt = sealed.length - 16; // the JDK appends the 128-bit tag to the ciphertext
-      return compact(header, iv, Arrays.copyOfRange(sealed, 0, tagAt), Arrays.copyOfRange(sealed, tagAt, sealed.length));
+      return compact(
+          header,
+          iv,
+          Arrays.copyOfRange(sealed, 0, tagAt),
+          Arrays.copyOfRange(sealed, tagAt, sealed.length));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
@@ -152,14 +167,16 @@ public final class TokenMinter {
    * with the key's second half, and as the tag the first half of HMAC-SHA512 with its first half
    * over AAD, IV, ciphertext and the AAD's length in bits.
    */
-  private static String encryptCbcHs512(SecretKey key, String headerJson, Map<String, Object> claims) {
+  private static String encryptCbcHs512(
+      SecretKey key, String headerJson, Map<String, Object> claims) {
     String header = B64.encodeToString(headerJson.getBytes(StandardCharsets.UTF_8));
     byte[] raw = key.getEncoded();
     byte[] iv = random(16);
     byte[] aad = header.getBytes(StandardCharsets.US_ASCII);
     try {
       Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
-      cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(raw, 32, 32, "AES"), new IvParameterSpec(iv));
+      cipher.init(
+          Cipher.ENCRYPT_MODE, new SecretKeySpec(raw, 32, 32, "AES"), new IvParameterSpec(iv));
       byte[] ciphertext = cipher.doFinal(claimsJson(claims).getBytes(StandardCharsets.UTF_8));
       Mac mac = Mac.getInstance("HmacSHA512");
       mac.init(new SecretKeySpec(raw, 0, 32, "HmacSHA512"));
@@ -177,7 +194,13 @@ public final class TokenMinter {
 
   /** header..iv.ciphertext.tag: a dir JWE has an empty encrypted key. */
   private static String compact(String header, byte[] iv, byte[] ciphertext, byte[] tag) {
-    return header + ".." + B64.encodeToString(iv) + "." + B64.encodeToString(ciphertext) + "." + B64.encodeToString(tag);
+    return header
+        + ".."
+        + B64.encodeToString(iv)
+        + "."
+        + B64.encodeToString(ciphertext)
+        + "."
+        + B64.encodeToString(tag);
   }
 
   /**

@@ -22,7 +22,8 @@ public final class Answers {
   public record ReadIds(boolean ok, List<String> messageIds) {}
 
   /** message:history. */
-  public record History(boolean ok, String withUserId, List<StoredMessageView> messages, boolean hasMore) {}
+  public record History(
+      boolean ok, String withUserId, List<StoredMessageView> messages, boolean hasMore) {}
 
   /** conversation:list. */
   public record Conversations(boolean ok, List<Conversation> conversations) {}

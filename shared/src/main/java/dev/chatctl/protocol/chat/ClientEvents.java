@@ -12,16 +12,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns an event name and its JSON arguments into a {@link ClientEvent}, or a {@link Refusal}
- * with the contract's code. Unknown keys and extra arguments are ignored.
+ * Turns an event name and its JSON arguments into a {@link ClientEvent}, or a {@link Refusal} with
+ * the contract's code. Unknown keys and extra arguments are ignored.
  */
 public final class ClientEvents {
 
   /** Longest id, session id or client message id (UTF-16 code units). */
   public static final int MAX_ID_LENGTH = 191;
+
   /** Default and largest page of users:list and message:history. */
   public static final int DEFAULT_LIMIT = 50;
+
   public static final int MAX_LIMIT = 100;
+
   /** Most ids in one message:read. */
   public static final int MAX_READ_IDS = 1000;
 
@@ -134,7 +137,9 @@ public final class ClientEvents {
         || !payload.isObject()
         || !payload.path("messageIds").isArray()) {
       return new Invalid(
-          Events.MESSAGE_READ, Refusal.invalid("payload must be {messageIds: [message id, ...]}"), null);
+          Events.MESSAGE_READ,
+          Refusal.invalid("payload must be {messageIds: [message id, ...]}"),
+          null);
     }
     JsonNode ids = payload.get("messageIds");
     if (ids.size() > MAX_READ_IDS) {

@@ -58,7 +58,9 @@ public final class EngineCodec {
     }
   }
 
-  /** The packets of a long-polling request body; throws {@link ProtocolException} on a bad record. */
+  /**
+   * The packets of a long-polling request body; throws {@link ProtocolException} on a bad record.
+   */
   public static List<EnginePacket> decodePayload(String payload) {
     List<EnginePacket> packets = new ArrayList<>();
     int start = 0;

@@ -11,7 +11,13 @@ public record EnginePacket(Type type, String text, byte[] binary) {
 
   /** Packet types of Engine.IO v4, with their wire digit. */
   public enum Type {
-    OPEN('0'), CLOSE('1'), PING('2'), PONG('3'), MESSAGE('4'), UPGRADE('5'), NOOP('6');
+    OPEN('0'),
+    CLOSE('1'),
+    PING('2'),
+    PONG('3'),
+    MESSAGE('4'),
+    UPGRADE('5'),
+    NOOP('6');
 
     private static final Type[] BY_DIGIT = values();
     public final char digit;

@@ -25,9 +25,16 @@ public final class SocketCodec {
 
   /** Event names a peer may not emit: they are the client library's own. */
   public static final Set<String> RESERVED_EVENTS =
-      Set.of("connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
+      Set.of(
+          "connect",
+          "connect_error",
+          "disconnect",
+          "disconnecting",
+          "newListener",
+          "removeListener");
 
   private static final int MAX_ATTACHMENTS = 10_000;
+
   /**
    * The attachments of one packet together, in bytes: as much as one Engine.IO packet may hold
    * (maxPayload), so a peer cannot make a decoder hold 10,000 of them.

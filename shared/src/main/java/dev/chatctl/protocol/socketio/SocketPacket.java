@@ -12,7 +12,13 @@ public record SocketPacket(Type type, String namespace, long ackId, JsonNode dat
 
   /** Packet types of Socket.IO v5, with their wire digit. */
   public enum Type {
-    CONNECT, DISCONNECT, EVENT, ACK, CONNECT_ERROR, BINARY_EVENT, BINARY_ACK;
+    CONNECT,
+    DISCONNECT,
+    EVENT,
+    ACK,
+    CONNECT_ERROR,
+    BINARY_EVENT,
+    BINARY_ACK;
 
     private static final Type[] BY_DIGIT = values();
 

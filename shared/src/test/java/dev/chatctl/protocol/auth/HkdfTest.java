@@ -18,8 +18,11 @@ class HkdfTest {
   void rfc5869Case1Basic() {
     assertArrayEquals(
         hex("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865"),
-        Hkdf.sha256(hex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"), hex("000102030405060708090a0b0c"),
-            hex("f0f1f2f3f4f5f6f7f8f9"), 42));
+        Hkdf.sha256(
+            hex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"),
+            hex("000102030405060708090a0b0c"),
+            hex("f0f1f2f3f4f5f6f7f8f9"),
+            42));
   }
 
   @Test
@@ -33,7 +36,8 @@ class HkdfTest {
       info[i] = (byte) (0xb0 + i);
     }
     assertArrayEquals(
-        hex("""
+        hex(
+            """
             b11e398dc80327a1c8e7f78c596a49344f012eda2d4efad8a050cc4c19afa97c
             59045a99cac7827271cb41c65e590e09da3275600c2f09b8367793a9aca3db71
             cc30c58179ec3e87c14c01d5c1f3434f1d87"""),
@@ -44,12 +48,15 @@ class HkdfTest {
   void rfc5869Case3EmptySaltAndInfo() {
     assertArrayEquals(
         hex("8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8"),
-        Hkdf.sha256(hex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"), new byte[0], new byte[0], 42));
+        Hkdf.sha256(
+            hex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"), new byte[0], new byte[0], 42));
   }
 
   @Test
   void outputLengthIsBounded() {
-    assertThrows(IllegalArgumentException.class, () -> Hkdf.sha256(new byte[1], new byte[0], new byte[0], 255 * 32 + 1));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Hkdf.sha256(new byte[1], new byte[0], new byte[0], 255 * 32 + 1));
     assertArrayEquals(new byte[0], Hkdf.sha256(new byte[1], new byte[0], new byte[0], 0));
   }
 }

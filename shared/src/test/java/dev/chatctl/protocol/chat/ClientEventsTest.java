@@ -22,11 +22,13 @@ class ClientEventsTest {
   private static final int MAX = 4000;
 
   private static ClientEvents.Parsed parse(String event, String... jsonArgs) {
-    return ClientEvents.parse(event, java.util.Arrays.stream(jsonArgs).map(Json::read).toList(), MAX);
+    return ClientEvents.parse(
+        event, java.util.Arrays.stream(jsonArgs).map(Json::read).toList(), MAX);
   }
 
   private static SendMessage send(String json) {
-    return (SendMessage) assertInstanceOf(ClientEvents.Valid.class, parse(Events.MESSAGE_SEND, json)).event();
+    return (SendMessage)
+        assertInstanceOf(ClientEvents.Valid.class, parse(Events.MESSAGE_SEND, json)).event();
   }
 
   private static ClientEvents.Invalid refused(String event, String... json) {
@@ -37,24 +39,37 @@ class ClientEventsTest {
 
   @Test
   void aValidSendIsTrimmedAndKeepsItsOptionalFields() {
-    SendMessage m = send("{\"recipientId\":\"bob\",\"content\":\"  hi \\u00a0\",\"sessionId\":\"s1\",\"clientMessageId\":\"c1\",\"extra\":1}");
+    SendMessage m =
+        send(
+            "{\"recipientId\":\"bob\",\"content\":\"  hi \\u00a0\",\"sessionId\":\"s1\",\"clientMessageId\":\"c1\",\"extra\":1}");
     assertEquals(new SendMessage("bob", "hi", "s1", "c1"), m);
-    assertEquals(new SendMessage("bob", "x", null, null), send("{\"recipientId\":\"bob\",\"content\":\"x\",\"sessionId\":null,\"clientMessageId\":null}"));
-    assertEquals(new SendMessage("bob", "x", null, null), send("{\"recipientId\":\"bob\",\"content\":\"x\"}"));
+    assertEquals(
+        new SendMessage("bob", "x", null, null),
+        send(
+            "{\"recipientId\":\"bob\",\"content\":\"x\",\"sessionId\":null,\"clientMessageId\":null}"));
+    assertEquals(
+        new SendMessage("bob", "x", null, null),
+        send("{\"recipientId\":\"bob\",\"content\":\"x\"}"));
   }
 
   @Test
   void extraArgumentsAreIgnored() {
-    assertInstanceOf(ClientEvents.Valid.class, parse(Events.MESSAGE_SEND, "{\"recipientId\":\"b\",\"content\":\"x\"}", "42", "\"more\""));
+    assertInstanceOf(
+        ClientEvents.Valid.class,
+        parse(Events.MESSAGE_SEND, "{\"recipientId\":\"b\",\"content\":\"x\"}", "42", "\"more\""));
   }
 
   @Test
   void contentLengthCountsUtf16UnitsAfterTrimming() {
-    assertInstanceOf(ClientEvents.Valid.class, parse(Events.MESSAGE_SEND, sendJson("a".repeat(MAX))));
+    assertInstanceOf(
+        ClientEvents.Valid.class, parse(Events.MESSAGE_SEND, sendJson("a".repeat(MAX))));
     refused(Events.MESSAGE_SEND, sendJson("a".repeat(MAX + 1)));
-    assertInstanceOf(ClientEvents.Valid.class, parse(Events.MESSAGE_SEND, sendJson("  " + "a".repeat(MAX) + "  ")));
+    assertInstanceOf(
+        ClientEvents.Valid.class,
+        parse(Events.MESSAGE_SEND, sendJson("  " + "a".repeat(MAX) + "  ")));
     String emoji = "\ud83d\ude00"; // two UTF-16 units
-    assertInstanceOf(ClientEvents.Valid.class, parse(Events.MESSAGE_SEND, sendJson(emoji.repeat(MAX / 2))));
+    assertInstanceOf(
+        ClientEvents.Valid.class, parse(Events.MESSAGE_SEND, sendJson(emoji.repeat(MAX / 2))));
     refused(Events.MESSAGE_SEND, sendJson(emoji.repeat(MAX / 2 + 1)));
   }
 
@@ -68,7 +83,10 @@ class ClientEventsTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "\"just a string\"", "[1,2]", "null", "42",
+        "\"just a string\"",
+        "[1,2]",
+        "null",
+        "42",
         "{\"content\":\"x\"}",
         "{\"recipientId\":\"\",\"content\":\"x\"}",
         "{\"recipientId\":5,\"content\":\"x\"}",
@@ -87,16 +105,31 @@ class ClientEventsTest {
   void idsLongerThan191UnitsAreRefused() {
     String ok = "r".repeat(191);
     String tooLong = "r".repeat(192);
-    assertInstanceOf(ClientEvents.Valid.class, parse(Events.MESSAGE_SEND, "{\"recipientId\":\"" + ok + "\",\"content\":\"x\"}"));
+    assertInstanceOf(
+        ClientEvents.Valid.class,
+        parse(Events.MESSAGE_SEND, "{\"recipientId\":\"" + ok + "\",\"content\":\"x\"}"));
     refused(Events.MESSAGE_SEND, "{\"recipientId\":\"" + tooLong + "\",\"content\":\"x\"}");
-    refused(Events.MESSAGE_SEND, "{\"recipientId\":\"b\",\"content\":\"x\",\"sessionId\":\"" + tooLong + "\"}");
-    refused(Events.MESSAGE_SEND, "{\"recipientId\":\"b\",\"content\":\"x\",\"clientMessageId\":\"" + tooLong + "\"}");
+    refused(
+        Events.MESSAGE_SEND,
+        "{\"recipientId\":\"b\",\"content\":\"x\",\"sessionId\":\"" + tooLong + "\"}");
+    refused(
+        Events.MESSAGE_SEND,
+        "{\"recipientId\":\"b\",\"content\":\"x\",\"clientMessageId\":\"" + tooLong + "\"}");
   }
 
   @Test
   void aRefusedSendEchoesAStringClientMessageIdOnly() {
-    assertEquals("c9", refused(Events.MESSAGE_SEND, "{\"recipientId\":\"\",\"content\":\"x\",\"clientMessageId\":\"c9\"}").clientMessageId());
-    assertNull(refused(Events.MESSAGE_SEND, "{\"recipientId\":\"\",\"content\":\"x\",\"clientMessageId\":7}").clientMessageId());
+    assertEquals(
+        "c9",
+        refused(
+                Events.MESSAGE_SEND,
+                "{\"recipientId\":\"\",\"content\":\"x\",\"clientMessageId\":\"c9\"}")
+            .clientMessageId());
+    assertNull(
+        refused(
+                Events.MESSAGE_SEND,
+                "{\"recipientId\":\"\",\"content\":\"x\",\"clientMessageId\":7}")
+            .clientMessageId());
     assertNull(refused(Events.MESSAGE_SEND, "[]").clientMessageId());
   }
 
@@ -104,16 +137,25 @@ class ClientEventsTest {
   void aBinaryAttachmentAnywhereIsRefused() {
     ObjectNode payload = Json.MAPPER.createObjectNode().put("recipientId", "b").put("content", "x");
     payload.set("file", BinaryNode.valueOf(new byte[] {1}));
-    assertInstanceOf(ClientEvents.Invalid.class, ClientEvents.parse(Events.MESSAGE_SEND, List.of(payload), MAX));
-    List<JsonNode> extraBinaryArg = List.of(Json.read("{\"recipientId\":\"b\",\"content\":\"x\"}"), BinaryNode.valueOf(new byte[] {2}));
-    assertInstanceOf(ClientEvents.Invalid.class, ClientEvents.parse(Events.MESSAGE_SEND, extraBinaryArg, MAX));
+    assertInstanceOf(
+        ClientEvents.Invalid.class, ClientEvents.parse(Events.MESSAGE_SEND, List.of(payload), MAX));
+    List<JsonNode> extraBinaryArg =
+        List.of(
+            Json.read("{\"recipientId\":\"b\",\"content\":\"x\"}"),
+            BinaryNode.valueOf(new byte[] {2}));
+    assertInstanceOf(
+        ClientEvents.Invalid.class, ClientEvents.parse(Events.MESSAGE_SEND, extraBinaryArg, MAX));
   }
 
   @Test
   void usersListDefaultsAndLimits() {
     assertEquals(new ListUsers(null, 50), ((ClientEvents.Valid) parse(Events.USERS_LIST)).event());
-    assertEquals(new ListUsers("al", 5), ((ClientEvents.Valid) parse(Events.USERS_LIST, "{\"query\":\"al\",\"limit\":5}")).event());
-    assertEquals(new ListUsers(null, 100), ((ClientEvents.Valid) parse(Events.USERS_LIST, "{\"limit\":100.0}")).event());
+    assertEquals(
+        new ListUsers("al", 5),
+        ((ClientEvents.Valid) parse(Events.USERS_LIST, "{\"query\":\"al\",\"limit\":5}")).event());
+    assertEquals(
+        new ListUsers(null, 100),
+        ((ClientEvents.Valid) parse(Events.USERS_LIST, "{\"limit\":100.0}")).event());
     refused(Events.USERS_LIST, "{\"limit\":0}");
     refused(Events.USERS_LIST, "{\"limit\":101}");
     refused(Events.USERS_LIST, "{\"limit\":1.5}");
@@ -123,8 +165,16 @@ class ClientEventsTest {
 
   @Test
   void historyNeedsAConversationAndALimitInRange() {
-    assertEquals(new History("bob", null, 50), ((ClientEvents.Valid) parse(Events.MESSAGE_HISTORY, "{\"withUserId\":\"bob\"}")).event());
-    assertEquals(new History("bob", "m1", 10), ((ClientEvents.Valid) parse(Events.MESSAGE_HISTORY, "{\"withUserId\":\"bob\",\"before\":\"m1\",\"limit\":10}")).event());
+    assertEquals(
+        new History("bob", null, 50),
+        ((ClientEvents.Valid) parse(Events.MESSAGE_HISTORY, "{\"withUserId\":\"bob\"}")).event());
+    assertEquals(
+        new History("bob", "m1", 10),
+        ((ClientEvents.Valid)
+                parse(
+                    Events.MESSAGE_HISTORY,
+                    "{\"withUserId\":\"bob\",\"before\":\"m1\",\"limit\":10}"))
+            .event());
     refused(Events.MESSAGE_HISTORY, "{}");
     refused(Events.MESSAGE_HISTORY, "{\"withUserId\":\"\"}");
     refused(Events.MESSAGE_HISTORY, "{\"withUserId\":\"bob\",\"limit\":0}");
@@ -134,7 +184,10 @@ class ClientEventsTest {
 
   @Test
   void readNeedsAListOfIds() {
-    assertEquals(new ReadMessages(List.of("a", "b")), ((ClientEvents.Valid) parse(Events.MESSAGE_READ, "{\"messageIds\":[\"a\",\"b\"]}")).event());
+    assertEquals(
+        new ReadMessages(List.of("a", "b")),
+        ((ClientEvents.Valid) parse(Events.MESSAGE_READ, "{\"messageIds\":[\"a\",\"b\"]}"))
+            .event());
     refused(Events.MESSAGE_READ, "{\"messageIds\":\"a\"}");
     refused(Events.MESSAGE_READ, "{\"messageIds\":[1]}");
     refused(Events.MESSAGE_READ, "{}");

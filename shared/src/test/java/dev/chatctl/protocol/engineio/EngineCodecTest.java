@@ -14,8 +14,10 @@ class EngineCodecTest {
   void textPacketsCarryTheirTypeDigitFirst() {
     assertEquals("4hello", EngineCodec.encodeText(EnginePacket.message("hello")));
     assertEquals("2", EngineCodec.encodeText(EnginePacket.PING));
-    assertEquals("2probe", EngineCodec.encodeText(EnginePacket.of(EnginePacket.Type.PING, "probe")));
-    assertEquals(EnginePacket.of(EnginePacket.Type.PONG, "probe"), EngineCodec.decodeText("3probe"));
+    assertEquals(
+        "2probe", EngineCodec.encodeText(EnginePacket.of(EnginePacket.Type.PING, "probe")));
+    assertEquals(
+        EnginePacket.of(EnginePacket.Type.PONG, "probe"), EngineCodec.decodeText("3probe"));
     assertEquals(EnginePacket.message("42[\"a\"]"), EngineCodec.decodeText("442[\"a\"]"));
   }
 
@@ -30,7 +32,10 @@ class EngineCodecTest {
   void pollingPayloadsJoinPacketsWithTheRecordSeparatorAndBase64Binaries() {
     String payload =
         EngineCodec.encodePayload(
-            List.of(EnginePacket.message("hi"), EnginePacket.PING, EnginePacket.message(new byte[] {1, 2, 3})));
+            List.of(
+                EnginePacket.message("hi"),
+                EnginePacket.PING,
+                EnginePacket.message(new byte[] {1, 2, 3})));
     assertEquals("4hi\u001e2\u001ebAQID", payload);
     List<EnginePacket> back = EngineCodec.decodePayload(payload);
     assertEquals(3, back.size());
@@ -48,6 +53,8 @@ class EngineCodecTest {
 
   @Test
   void onlyMessagesCanBeBinary() {
-    assertThrows(IllegalArgumentException.class, () -> new EnginePacket(EnginePacket.Type.PING, null, new byte[1]));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new EnginePacket(EnginePacket.Type.PING, null, new byte[1]));
   }
 }

@@ -13,9 +13,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.chatctl.protocol.Json;
 import dev.chatctl.protocol.ProtocolException;
 import dev.chatctl.protocol.socketio.SocketPacket.Type;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class SocketCodecTest {
 
@@ -55,16 +55,25 @@ class SocketCodecTest {
     ArrayNode data = JsonNodeFactory.instance.arrayNode().add("message-back").add(1).add("2");
     String text = SocketCodec.encode(new SocketPacket(Type.EVENT, "/", -1, data)).text();
     assertEquals("2[\"message-back\",1,\"2\"]", text);
-    assertEquals("3/custom,12[\"ok\"]",
-        SocketCodec.encode(new SocketPacket(Type.ACK, "/custom", 12, JsonNodeFactory.instance.arrayNode().add("ok"))).text());
-    assertEquals("0{\"sid\":\"s\"}",
-        SocketCodec.encode(new SocketPacket(Type.CONNECT, "/", -1, Json.read("{\"sid\":\"s\"}"))).text());
-    assertEquals("1/custom", SocketCodec.encode(new SocketPacket(Type.DISCONNECT, "/custom", -1, null)).text());
+    assertEquals(
+        "3/custom,12[\"ok\"]",
+        SocketCodec.encode(
+                new SocketPacket(
+                    Type.ACK, "/custom", 12, JsonNodeFactory.instance.arrayNode().add("ok")))
+            .text());
+    assertEquals(
+        "0{\"sid\":\"s\"}",
+        SocketCodec.encode(new SocketPacket(Type.CONNECT, "/", -1, Json.read("{\"sid\":\"s\"}")))
+            .text());
+    assertEquals(
+        "1/custom",
+        SocketCodec.encode(new SocketPacket(Type.DISCONNECT, "/custom", -1, null)).text());
   }
 
   @Test
   void preEncodedEventsAndAcksMatchTheGeneralEncoder() {
-    assertEquals("2[\"user:online\",{\"userId\":\"a\\\"b\"}]",
+    assertEquals(
+        "2[\"user:online\",{\"userId\":\"a\\\"b\"}]",
         SocketCodec.eventText("/", "user:online", "{\"userId\":\"a\\\"b\"}"));
     assertEquals("2/x,[\"e\",1,2]", SocketCodec.eventText("/x", "e", "1", "2"));
     assertEquals("37[{\"ok\":true}]", SocketCodec.ackText("/", 7, "{\"ok\":true}"));
@@ -72,7 +81,11 @@ class SocketCodecTest {
 
   @Test
   void binaryAttachmentsTravelAsPlaceholdersThenFrames() {
-    ArrayNode data = JsonNodeFactory.instance.arrayNode().add("file").add(BinaryNode.valueOf(new byte[] {1, 2, 3}));
+    ArrayNode data =
+        JsonNodeFactory.instance
+            .arrayNode()
+            .add("file")
+            .add(BinaryNode.valueOf(new byte[] {1, 2, 3}));
     SocketCodec.Encoded encoded = SocketCodec.encode(new SocketPacket(Type.EVENT, "/", 9, data));
     assertEquals("51-9[\"file\",{\"_placeholder\":true,\"num\":0}]", encoded.text());
     assertEquals(1, encoded.attachments().size());
@@ -88,7 +101,9 @@ class SocketCodecTest {
   @Test
   void theConformanceSuitesBinaryEventDecodes() throws Exception {
     SocketCodec.Decoder decoder = new SocketCodec.Decoder();
-    assertNull(decoder.decode("52-[\"message\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]"));
+    assertNull(
+        decoder.decode(
+            "52-[\"message\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]"));
     assertNull(decoder.decode(new byte[] {1, 2, 3}));
     SocketPacket packet = decoder.decode(new byte[] {4, 5, 6});
     JsonNode data = packet.data();
