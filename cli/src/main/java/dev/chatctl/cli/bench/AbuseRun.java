@@ -1,5 +1,8 @@
 package dev.chatctl.cli.bench;
 
+// Over 350 lines: three kinds of abusive connection, each a few lines of raw socket code, and their
+// report.
+
 import dev.chatctl.cli.Converters.AnyDuration;
 import dev.chatctl.cli.Converters.PositiveDuration;
 import dev.chatctl.cli.ExitCodes;

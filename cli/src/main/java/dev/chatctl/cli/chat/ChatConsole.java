@@ -1,5 +1,8 @@
 package dev.chatctl.cli.chat;
 
+// Over 350 lines since formatting at 100 columns: the console's wiring and event loop; commands,
+// own-message tracking, screen and conversations are classes of their own.
+
 import dev.chatctl.cli.chat.OwnMessages.Own;
 import dev.chatctl.cli.chat.StatusLine.Link;
 import dev.chatctl.cli.client.ChatClient;

@@ -1,5 +1,8 @@
 package dev.chatctl.cli.client;
 
+// Over 350 lines: one typed method per request and event of the chat contract (docs/PROTOCOL.md),
+// each short.
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,9 @@
 package dev.chatctl.cli.client;
 
+// Over 350 lines since formatting at 100 columns: its parts (one connection, reconnection, outbound
+// buffer, recovery, threads) are classes of their own; what remains is the client's public API and
+// its state across connections.
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatctl.protocol.socketio.SocketPacket;
 import dev.chatctl.util.Durations;

@@ -1,5 +1,8 @@
 package dev.chatctl.server.cluster;
 
+// Over 350 lines: subscriptions (counted, confirmed, retried) and the self-heartbeat share the
+// connection state they watch.
+
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.api.StatefulRedisConnection;

@@ -1,5 +1,9 @@
 package dev.chatctl.server.engineio;
 
+// Over 350 lines since formatting at 100 columns: the session's state and its close path stay
+// together because one monitor guards both; transports, heartbeat and upgrade are classes of their
+// own.
+
 import dev.chatctl.protocol.engineio.EngineCodec;
 import dev.chatctl.protocol.engineio.EnginePacket;
 import dev.chatctl.server.http.HandshakeRequest;
