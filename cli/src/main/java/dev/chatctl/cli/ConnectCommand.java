@@ -33,7 +33,11 @@ import picocli.CommandLine.Option;
       "A dropped connection is re-established (with backoff) and recovered; lines typed meanwhile are sent once it "
           + "is back, each once. With input from a pipe: no prompt, no colours; the end of the input leaves once "
           + "what was sent is answered.",
-      "Commands: /to USER (Tab completes), /online, /users [QUERY], /history [N], /help, /quit or Ctrl-D."
+      "A status line shows who you talk to, their online state, unread counts by person and the connection. "
+          + "Presence lines are shown for people you talk to or have talked with (--all-presence: everyone).",
+      "Commands: /to USER (Tab completes; shows and clears their unread messages), /r [TEXT] (reply to the last "
+          + "sender; Tab on an empty line too), /online, /users [QUERY], /history [N], /reconnect (with a fresh "
+          + "token when this client can mint one), /help, /quit or Ctrl-D."
     },
     footer = {
       "%nExamples:",

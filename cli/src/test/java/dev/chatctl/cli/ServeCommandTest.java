@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,6 +57,33 @@ class ServeCommandTest {
       assertTrue(
           serve.stderr().stream().noneMatch(l -> l.contains("\u001b")),
           "no escape codes in a log that is not a terminal");
+    }
+  }
+
+  @Test
+  void jsonLogsAreOneObjectPerLineAndTheFirstSaysVersionUrlDatabaseAndSecret() throws Exception {
+    int port = freePort();
+    try (ChatctlProcess serve =
+        ChatctlProcess.start(
+            dir, Map.of(), "serve", "--port", String.valueOf(port), "--log-format", "json")) {
+      assertNotNull(
+          serve.awaitErrLine("listening on", 60), () -> String.join("\n", serve.stderr()));
+      assertNotNull(serve.awaitErrLine("max message length", 10));
+      List<String> lines = serve.stderr();
+      ObjectMapper json = new ObjectMapper();
+      for (String line : lines) {
+        JsonNode entry = json.readTree(line); // throws on a line that is not JSON
+        assertTrue(entry.hasNonNull("level") && entry.hasNonNull("formattedMessage"), line);
+      }
+      String first = json.readTree(lines.get(0)).get("formattedMessage").asText();
+      assertTrue(
+          first.startsWith("chatctl ")
+              && first.contains("listening on http://localhost:" + port)
+              && first.contains("database: embedded")
+              && first.contains("tokens keyed by development secret"),
+          first);
+      serve.terminate();
+      assertEquals(0, serve.waitFor(30), () -> String.join("\n", serve.stderr()));
     }
   }
 

@@ -204,6 +204,7 @@ public final class ChatServer implements AutoCloseable {
     } else {
       log.info("allowed browser origins: {}", String.join(", ", config.allowedOrigins()));
     }
+    log.info("{}", http.summary());
     log.info(
         "max message length {}, recovery window {}",
         config.maxMessageLength(),

@@ -60,6 +60,7 @@ public final class HttpListener implements AutoCloseable {
   private final XnioWorker worker;
   private final AcceptingChannel<StreamConnection> server;
   private final XnioExecutor.Key sweeper;
+  private final String summary;
   private final AtomicLong refused = new AtomicLong();
   private volatile long lastRefusalWarning = System.nanoTime() - REFUSAL_WARNING_NANOS;
 
@@ -112,15 +113,16 @@ public final class HttpListener implements AutoCloseable {
       worker.shutdownNow();
       throw e;
     }
-    log.info(
-        "connections: at most {} ({} per client address{}), open-file limit {}; headers within {} s, idle {} s, request body {} s",
-        limits.maxConnections(),
-        limits.maxConnectionsPerIp() == 0 ? "no limit" : limits.maxConnectionsPerIp(),
-        limits.limitLoopback() ? "" : ", loopback not limited",
-        HttpLimits.openFileLimit(),
-        limits.headersTimeout().toSeconds(),
-        limits.idleTimeout().toSeconds(),
-        limits.requestTimeout().toSeconds());
+    this.summary =
+        String.format(
+            "connections: at most %d (%s per client address%s), open-file limit %d; headers within %d s, idle %d s, request body %d s",
+            limits.maxConnections(),
+            limits.maxConnectionsPerIp() == 0 ? "no limit" : limits.maxConnectionsPerIp(),
+            limits.limitLoopback() ? "" : ", loopback not limited",
+            HttpLimits.openFileLimit(),
+            limits.headersTimeout().toSeconds(),
+            limits.idleTimeout().toSeconds(),
+            limits.requestTimeout().toSeconds());
   }
 
   /**
@@ -134,6 +136,11 @@ public final class HttpListener implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The limits in force, in one line for the log. */
+  public String summary() {
+    return summary;
   }
 
   public int port() {
