@@ -4,15 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.chatctl.server.conformance.ConformanceServer;
-import dev.chatctl.server.socketio.SocketIoServer;
-import io.undertow.Undertow;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,25 +14,7 @@ import org.junit.jupiter.api.Test;
  * client against the conformance application: masking, lengths, fragmentation, control frames in
  * between, ping, close, and the errors that close the connection.
  */
-class WsConnectionTest {
-  private static Undertow server;
-  private static int port;
-
-  @BeforeAll
-  static void start() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    server =
-        ConformanceServer.start(
-            port, EngineOptions.defaults(), SocketIoServer.DEFAULT_CONNECT_TIMEOUT);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.stop();
-  }
-
+class WsConnectionTest extends ConformanceAppTest {
   /** A WebSocket session that has joined "/" (the conformance app then emits "auth"). */
   private static RawWebSocket joined() throws IOException {
     RawWebSocket ws = RawWebSocket.open(port, "EIO=4&transport=websocket");

@@ -3,40 +3,16 @@ package dev.chatctl.server.engineio;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.chatctl.server.conformance.ConformanceServer;
-import dev.chatctl.server.socketio.SocketIoServer;
-import io.undertow.Undertow;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * RFC 6455's rules that a peer can break, one by one with a raw TCP client, and the close code (or
  * HTTP answer) the RFC names for each (issue 10).
  */
-class WsStrictnessTest {
-  private static Undertow server;
-  private static int port;
-
-  @BeforeAll
-  static void start() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    server =
-        ConformanceServer.start(
-            port, EngineOptions.defaults(), SocketIoServer.DEFAULT_CONNECT_TIMEOUT);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.stop();
-  }
-
+class WsStrictnessTest extends ConformanceAppTest {
   private static RawWebSocket opened() throws IOException {
     RawWebSocket ws = RawWebSocket.open(port, "EIO=4&transport=websocket");
     assertTrue(ws.nextText().startsWith("0{"));
